@@ -1,0 +1,32 @@
+package io.erlmcp.actors;
+
+import com.typesafe.config.Config;
+import io.erlmcp.actors.cluster.NodeStatus;
+import io.erlmcp.actors.request.RequestManager;
+import io.erlmcp.actors.session.SessionGateway;
+import io.erlmcp.runtime.server.McpDispatcher;
+import io.erlmcp.runtime.server.McpServer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * What a transport needs of a running node: the protocol core, the way to sessions, the request
+ * workers, and the node's cluster view. Handed to each transport when the core branch is up.
+ */
+public record Core(
+    ActorSystem<?> system,
+    Config config,
+    McpServer server,
+    McpDispatcher dispatcher,
+    SessionGateway sessions,
+    ActorRef<RequestManager.Command> requests,
+    AtomicReference<NodeStatus> status,
+    Executor handlerExecutor) {
+
+  /** Whether this node may accept writes now (false while it cannot see a majority). */
+  public boolean writable() {
+    return status.get().mode() == NodeStatus.Mode.READ_WRITE;
+  }
+}

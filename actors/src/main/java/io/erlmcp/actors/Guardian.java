@@ -1,0 +1,185 @@
+package io.erlmcp.actors;
+
+import com.typesafe.config.Config;
+import io.erlmcp.actors.cluster.ClusterMonitor;
+import io.erlmcp.actors.cluster.NodeStatus;
+import io.erlmcp.actors.request.RequestManager;
+import io.erlmcp.actors.session.SessionEntity;
+import io.erlmcp.actors.session.SessionGateway;
+import io.erlmcp.runtime.server.McpDispatcher;
+import io.erlmcp.runtime.server.McpServer;
+import io.erlmcp.runtime.session.SessionMachine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * The root of erlmcp's supervision tree (erlmcp_sup):
+ *
+ * <pre>
+ * guardian
+ * ├── core           request workers (erlmcp_registry and the session region live beside it:
+ * │                  the sharded session entities are Cluster Sharding's children)
+ * ├── cluster        membership, reachability and the mode guard (split brain)
+ * ├── transports     one child per listener (stdio, http, ...), given the core
+ * ├── operations     backup, audit, degradation, incidents (filled by later work)
+ * └── observability  metrics publishers
+ * </pre>
+ *
+ * See docs/supervision-tree.md for each child's restart policy.
+ */
+public final class Guardian {
+  private Guardian() {}
+
+  public sealed interface Command {}
+
+  /** Ask for the core once it is up (the node's bootstrap and tests do). */
+  public record GetCore(ActorRef<Core> replyTo) implements Command {}
+
+  private record CoreStarted(ActorRef<RequestManager.Command> requests) implements Command {}
+
+  /** A transport: its name in the tree and how to build it from the core. */
+  public record TransportSpec(String name, Function<Core, Behavior<?>> factory) {}
+
+  public static Behavior<Command> create(McpServer server, List<TransportSpec> transports) {
+    return Behaviors.withStash(
+        1000,
+        stash ->
+            Behaviors.setup(
+                ctx -> {
+                  Config config = ctx.getSystem().settings().config();
+                  Config erl = config.getConfig("erlmcp");
+                  Cluster cluster = Cluster.get(ctx.getSystem());
+                  if (erl.getBoolean("cluster.self-join")
+                      && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                    // A single node with no seed nodes is a cluster of one.
+                    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+                  }
+                  SessionEntity.Settings sessionSettings =
+                      new SessionEntity.Settings(
+                          erl.getInt("session.stream-buffer-limit"),
+                          erl.getInt("session.snapshot-every"),
+                          new SessionMachine.Limits(
+                              erl.getInt("session.max-data-keys"),
+                              erl.getInt("session.max-data-value-chars"),
+                              erl.getInt("session.max-subscriptions")));
+                  SessionEntity.init(ctx.getSystem(), sessionSettings);
+                  McpDispatcher dispatcher =
+                      new McpDispatcher(
+                          server,
+                          new McpDispatcher.Settings(
+                              erl.getInt("protocol.page-size"),
+                              erl.getDuration("protocol.tool-timeout"),
+                              erl.getDuration("protocol.client-request-timeout")));
+                  Executor handlerExecutor =
+                      ctx.getSystem()
+                          .dispatchers()
+                          .lookup(DispatcherSelector.fromConfig("erlmcp.handler-dispatcher"));
+                  AtomicReference<NodeStatus> status =
+                      new AtomicReference<>(
+                          NodeStatus.starting(cluster.selfMember().address().toString()));
+                  ctx.spawn(
+                      Behaviors.supervise(ClusterMonitor.create(status))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "cluster");
+                  ActorRef<CoreStarted> self = ctx.getSelf().narrow();
+                  ctx.spawn(
+                      Behaviors.<Void>setup(
+                          coreCtx -> {
+                            ActorRef<RequestManager.Command> requests =
+                                coreCtx.spawn(
+                                    Behaviors.supervise(
+                                            RequestManager.create(
+                                                dispatcher,
+                                                handlerExecutor,
+                                                erl.getInt("requests.max-in-flight")))
+                                        .onFailure(
+                                            SupervisorStrategy.restart()
+                                                .withLimit(10, Duration.ofMinutes(1))),
+                                    "requests");
+                            self.tell(new CoreStarted(requests));
+                            return Behaviors.empty();
+                          }),
+                      "core");
+                  SessionGateway sessions =
+                      new SessionGateway(
+                          ctx.getSystem(),
+                          erl.getDuration("session.ask-timeout"),
+                          erl.getInt("session.read-copy-limit"));
+                  return starting(
+                      ctx, stash, config, server, dispatcher, sessions, status, handlerExecutor,
+                      transports);
+                }));
+  }
+
+  private static Behavior<Command> starting(
+      ActorContext<Command> ctx,
+      StashBuffer<Command> stash,
+      Config config,
+      McpServer server,
+      McpDispatcher dispatcher,
+      SessionGateway sessions,
+      AtomicReference<NodeStatus> status,
+      Executor handlerExecutor,
+      List<TransportSpec> transports) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            CoreStarted.class,
+            started -> {
+              Core core =
+                  new Core(
+                      ctx.getSystem(),
+                      config,
+                      server,
+                      dispatcher,
+                      sessions,
+                      started.requests(),
+                      status,
+                      handlerExecutor);
+              List<Branch.ChildSpec> children = new ArrayList<>();
+              for (TransportSpec t : transports) {
+                children.add(
+                    new Branch.ChildSpec(
+                        t.name(),
+                        Behaviors.supervise(t.factory().apply(core))
+                            .onFailure(
+                                SupervisorStrategy.restartWithBackoff(
+                                    Duration.ofMillis(200), Duration.ofSeconds(10), 0.2))));
+              }
+              ctx.spawn(Branch.create(children), "transports");
+              ctx.spawn(Branch.create(List.of()), "operations");
+              ctx.spawn(Branch.create(List.of()), "observability");
+              return stash.unstashAll(running(core));
+            })
+        .onMessage(
+            GetCore.class,
+            get -> {
+              stash.stash(get);
+              return Behaviors.same();
+            })
+        .build();
+  }
+
+  private static Behavior<Command> running(Core core) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            GetCore.class,
+            get -> {
+              get.replyTo().tell(core);
+              return Behaviors.same();
+            })
+        .build();
+  }
+}

@@ -1,0 +1,123 @@
+package io.erlmcp.actors.session;
+
+import io.erlmcp.actors.CborSerializable;
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.session.SessionCommand;
+import io.erlmcp.runtime.session.SessionEvent;
+import io.erlmcp.runtime.session.SessionMachine;
+import io.erlmcp.runtime.session.SessionState;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * One MCP session: an event-sourced entity under Cluster Sharding (erlmcp_session_ha).
+ *
+ * <p>Command -> event -> state: an {@link Execute} carries a runtime {@link SessionCommand}; the
+ * pure {@link SessionMachine} decides which {@link SessionEvent}s it produces, the entity
+ * persists them, and only after the journal has them does it reply with the new state. So an
+ * acknowledged change survives the node (RPO 0 by construction); a refused command persists
+ * nothing and is answered with its JSON-RPC error. Reads ({@link Get}) are answered from memory.
+ *
+ * <p>The entity lives wherever sharding puts it and recovers from the journal (and its latest
+ * snapshot) on whichever node next needs it.
+ */
+public final class SessionEntity
+    extends EventSourcedBehavior<SessionEntity.Command, SessionEvent, SessionState> {
+
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "erlmcp-session");
+
+  /** Messages the entity understands. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Run a session command; the reply comes after its events are written. */
+  public record Execute(SessionCommand command, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The answer to {@link Execute}: the state after the command, or why it was refused. */
+  public record Reply(SessionState state, JsonRpcError error) implements CborSerializable {
+    public boolean accepted() {
+      return error == null;
+    }
+  }
+
+  /** The current state (the empty state when the session was never initialized). */
+  public record Get(ActorRef<SessionState> replyTo) implements Command {}
+
+  /** Tunables, from {@code erlmcp.session} in configuration. */
+  public record Settings(int streamBufferLimit, int snapshotEvery, SessionMachine.Limits limits) {
+    public static final Settings DEFAULT =
+        new Settings(SessionState.DEFAULT_BUFFER_LIMIT, 200, SessionMachine.Limits.DEFAULT);
+  }
+
+  private final SessionMachine machine;
+  private final Settings settings;
+
+  private SessionEntity(PersistenceId persistenceId, Settings settings) {
+    super(persistenceId);
+    this.settings = settings;
+    this.machine = new SessionMachine(settings.limits());
+  }
+
+  public static Behavior<Command> create(String sessionId, Settings settings) {
+    return Behaviors.setup(
+        ctx -> {
+          ctx.getLog().debug("session {} starting", sessionId);
+          return new SessionEntity(PersistenceId.of(ENTITY_KEY.name(), sessionId), settings);
+        });
+  }
+
+  /**
+   * Registers the entity type with Cluster Sharding on this node. Idle passivation comes from
+   * {@code pekko.cluster.sharding.passivation} (erlmcp sets it from {@code
+   * erlmcp.session.passivate-after}).
+   */
+  public static void init(ActorSystem<?> system, Settings settings) {
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings)));
+  }
+
+  @Override
+  public SessionState emptyState() {
+    return SessionState.empty(settings.streamBufferLimit());
+  }
+
+  @Override
+  public CommandHandler<Command, SessionEvent, SessionState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Execute.class, this::onExecute)
+        .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state))
+        .build();
+  }
+
+  private org.apache.pekko.persistence.typed.javadsl.Effect<SessionEvent, SessionState> onExecute(
+      SessionState state, Execute cmd) {
+    SessionMachine.Decision d = machine.decide(state, cmd.command());
+    if (!d.accepted()) {
+      return Effect().reply(cmd.replyTo(), new Reply(null, d.error()));
+    }
+    if (d.events().isEmpty()) {
+      return Effect().reply(cmd.replyTo(), new Reply(state, null));
+    }
+    return Effect().persist(d.events()).thenReply(cmd.replyTo(), s -> new Reply(s, null));
+  }
+
+  @Override
+  public EventHandler<SessionState, SessionEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(SessionState::apply);
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+  }
+}

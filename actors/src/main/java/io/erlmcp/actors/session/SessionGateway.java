@@ -1,0 +1,149 @@
+package io.erlmcp.actors.session;
+
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.jsonrpc.JsonRpcException;
+import io.erlmcp.runtime.server.SessionPort;
+import io.erlmcp.runtime.session.SessionCommand;
+import io.erlmcp.runtime.session.SessionState;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * This node's way to its sessions, wherever sharding keeps them. The only place that asks the
+ * session entities (an edge: the timeout comes from configuration and is translated here into a
+ * JSON-RPC error). It keeps a bounded read copy of each session's state so calls that only read
+ * the negotiated state do not wait for the entity; every acknowledged write refreshes the copy.
+ */
+public final class SessionGateway {
+
+  /** Error code when the session store did not answer in time. */
+  public static final int STORE_UNAVAILABLE = -32603;
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private final Map<String, SessionState> readCopies;
+
+  public SessionGateway(ActorSystem<?> system, Duration askTimeout, int cacheLimit) {
+    this.sharding = ClusterSharding.get(system);
+    this.askTimeout = askTimeout;
+    this.readCopies =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, SessionState> eldest) {
+            return size() > cacheLimit;
+          }
+        };
+  }
+
+  private EntityRef<SessionEntity.Command> entity(String sessionId) {
+    return sharding.entityRefFor(SessionEntity.ENTITY_KEY, sessionId);
+  }
+
+  /**
+   * Runs a command on the session; completes with the new state once it is durable, or fails
+   * with a {@link JsonRpcException} (refused, or the store did not answer).
+   */
+  public CompletionStage<SessionState> execute(String sessionId, SessionCommand command) {
+    return entity(sessionId)
+        .<SessionEntity.Reply>ask(replyTo -> new SessionEntity.Execute(command, replyTo), askTimeout)
+        .handle(
+            (reply, err) -> {
+              if (err != null) {
+                throw translate(err);
+              }
+              if (!reply.accepted()) {
+                throw new JsonRpcException(reply.error());
+              }
+              remember(sessionId, reply.state());
+              return reply.state();
+            });
+  }
+
+  /** The session's state: the read copy when there is one, else asked of the entity. */
+  public CompletionStage<SessionState> get(String sessionId) {
+    SessionState s = cached(sessionId);
+    if (s != null) {
+      return CompletableFuture.completedFuture(s);
+    }
+    return fresh(sessionId);
+  }
+
+  /** The state asked of the entity, bypassing the read copy. */
+  public CompletionStage<SessionState> fresh(String sessionId) {
+    return entity(sessionId)
+        .<SessionState>ask(SessionEntity.Get::new, askTimeout)
+        .handle(
+            (state, err) -> {
+              if (err != null) {
+                throw translate(err);
+              }
+              if (state.exists()) {
+                remember(sessionId, state);
+              }
+              return state;
+            });
+  }
+
+  public SessionState cached(String sessionId) {
+    synchronized (readCopies) {
+      return readCopies.get(sessionId);
+    }
+  }
+
+  public void forget(String sessionId) {
+    synchronized (readCopies) {
+      readCopies.remove(sessionId);
+    }
+  }
+
+  private void remember(String sessionId, SessionState state) {
+    synchronized (readCopies) {
+      SessionState prev = readCopies.get(sessionId);
+      // Replies can arrive out of order; keep the newest (stream sequence only grows).
+      if (prev == null || prev.nextSeq() <= state.nextSeq()) {
+        readCopies.put(sessionId, state);
+      }
+    }
+  }
+
+  /** A {@link SessionPort} for the runtime's dispatcher, bound to one session. */
+  public SessionPort port(String sessionId) {
+    return new SessionPort() {
+      @Override
+      public SessionState state() {
+        SessionState s = cached(sessionId);
+        if (s == null) {
+          throw new JsonRpcException(
+              JsonRpcError.of(io.erlmcp.runtime.session.SessionMachine.SESSION_NOT_FOUND, "Session not found"));
+        }
+        return s;
+      }
+
+      @Override
+      public CompletionStage<SessionState> execute(SessionCommand command) {
+        return SessionGateway.this.execute(sessionId, command);
+      }
+    };
+  }
+
+  private static RuntimeException translate(Throwable err) {
+    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (cause instanceof JsonRpcException j) {
+      return j;
+    }
+    if (cause instanceof TimeoutException) {
+      return new JsonRpcException(
+          JsonRpcError.of(STORE_UNAVAILABLE, "Session store did not answer in time"), cause);
+    }
+    return new JsonRpcException(
+        JsonRpcError.of(STORE_UNAVAILABLE, "Session store unavailable"), cause);
+  }
+}

@@ -1,0 +1,69 @@
+package io.erlmcp.runtime.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * JSON Schema validation of tool input and output (2020-12 unless a schema names another
+ * dialect with {@code $schema}). Compiled schemas are cached by identity of the schema node,
+ * which is immutable once a tool is registered. No remote {@code $ref} is ever fetched.
+ */
+public final class SchemaValidator {
+  private static final int MAX_REPORTED = 5;
+
+  private final SchemaRegistry registry =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          b -> b.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+  private final Map<Identity, Schema> cache = new ConcurrentHashMap<>();
+
+  /** Schemas are keyed by identity: hashing a schema tree on every call would cost more. */
+  private record Identity(JsonNode node) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity other && other.node == node;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(node);
+    }
+  }
+
+  /** Thrown when a schema itself cannot be compiled. */
+  public static final class InvalidSchemaException extends RuntimeException {
+    InvalidSchemaException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Validates {@code instance}; returns human-readable problems (empty when valid). */
+  public List<String> validate(JsonNode schema, JsonNode instance) {
+    Schema compiled = compile(schema);
+    List<Error> errors = compiled.validate(instance);
+    return errors.stream().limit(MAX_REPORTED).map(Error::toString).toList();
+  }
+
+  /** Compiles (and caches) a schema, failing fast on a schema that is not valid. */
+  public Schema compile(JsonNode schema) {
+    Identity key = new Identity(schema);
+    Schema s = cache.get(key);
+    if (s != null) {
+      return s;
+    }
+    try {
+      s = registry.getSchema(schema);
+      s.initializeValidators();
+    } catch (RuntimeException e) {
+      throw new InvalidSchemaException("invalid JSON Schema: " + e.getMessage(), e);
+    }
+    cache.put(key, s);
+    return s;
+  }
+}

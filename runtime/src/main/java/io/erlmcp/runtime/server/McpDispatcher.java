@@ -1,0 +1,783 @@
+package io.erlmcp.runtime.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.runtime.Json;
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.jsonrpc.JsonRpcException;
+import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
+import io.erlmcp.runtime.jsonrpc.RequestId;
+import io.erlmcp.runtime.protocol.LogLevel;
+import io.erlmcp.runtime.protocol.McpMethods;
+import io.erlmcp.runtime.protocol.ProtocolVersion;
+import io.erlmcp.runtime.schema.SchemaValidator;
+import io.erlmcp.runtime.session.SessionCommand;
+import io.erlmcp.runtime.session.SessionState;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MCP method table of a session: request in, result or JSON-RPC error out, following the
+ * rules of the session's negotiated revision. Pure protocol: it knows nothing of actors or
+ * transports. The host gives it the session ({@link SessionPort}), a channel back to the client
+ * ({@link Outbound}) and a cancellation token, and decides on which thread it runs.
+ */
+public final class McpDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(McpDispatcher.class);
+
+  /**
+   * @param pageSize items per page of every list method
+   * @param toolTimeout how long a tool call may run unless the tool says otherwise
+   * @param clientRequestTimeout default wait for a client's answer to sampling/roots/elicitation
+   */
+  public record Settings(int pageSize, Duration toolTimeout, Duration clientRequestTimeout) {
+    public static final Settings DEFAULT =
+        new Settings(50, Duration.ofSeconds(60), Duration.ofSeconds(60));
+  }
+
+  private final McpServer server;
+  private final Settings settings;
+  private final SchemaValidator validator = new SchemaValidator();
+
+  public McpDispatcher(McpServer server, Settings settings) {
+    this.server = server;
+    this.settings = settings;
+    for (Tool t : server.tools()) {
+      // Fail at start, not at the first call, on a schema that cannot compile.
+      validator.compile(t.inputSchema());
+      if (t.outputSchema() != null) {
+        validator.compile(t.outputSchema());
+      }
+    }
+  }
+
+  public McpDispatcher(McpServer server) {
+    this(server, Settings.DEFAULT);
+  }
+
+  public McpServer server() {
+    return server;
+  }
+
+  // ---------------------------------------------------------------- initialize
+
+  /** The outcome of {@code initialize}: the command that creates the session and the result. */
+  public record InitializeOutcome(SessionCommand.Initialize command, ObjectNode result) {}
+
+  /**
+   * Validates {@code initialize} params and negotiates the revision. Throws {@link
+   * JsonRpcException} (-32602) for params that are not an initialize request.
+   */
+  public InitializeOutcome initialize(JsonNode params, String sessionId, long nowMillis) {
+    if (params == null || !params.isObject()) {
+      throw invalidParams("initialize needs params with protocolVersion, capabilities, clientInfo");
+    }
+    JsonNode requested = params.get("protocolVersion");
+    if (requested == null || !requested.isTextual()) {
+      throw invalidParams("initialize: protocolVersion must be a string");
+    }
+    JsonNode caps = params.get("capabilities");
+    if (caps != null && !caps.isObject()) {
+      throw invalidParams("initialize: capabilities must be an object");
+    }
+    JsonNode clientInfo = params.get("clientInfo");
+    if (clientInfo == null || !clientInfo.isObject() || !clientInfo.path("name").isTextual()) {
+      throw invalidParams("initialize: clientInfo must be an object with a name");
+    }
+    ProtocolVersion v = ProtocolVersion.negotiate(requested.asText());
+    ObjectNode result = Json.object().put("protocolVersion", v.id());
+    result.set("capabilities", capabilities(v));
+    ObjectNode info = result.putObject("serverInfo").put("name", server.name());
+    info.put("version", server.version());
+    if (server.title() != null && v.hasTitles()) {
+      info.put("title", server.title());
+    }
+    if (server.instructions() != null) {
+      result.put("instructions", server.instructions());
+    }
+    SessionCommand.Initialize cmd =
+        new SessionCommand.Initialize(
+            sessionId,
+            v.id(),
+            clientInfo.deepCopy(),
+            caps == null ? Json.object() : caps.deepCopy(),
+            nowMillis);
+    return new InitializeOutcome(cmd, result);
+  }
+
+  /** The capabilities erlmcp declares to a client of revision {@code v}. */
+  public ObjectNode capabilities(ProtocolVersion v) {
+    ObjectNode caps = Json.object();
+    caps.putObject("logging");
+    if (server.completer().isPresent() && v.hasCompletionsCapability()) {
+      caps.putObject("completions");
+    }
+    if (server.hasTools()) {
+      caps.putObject("tools").put("listChanged", true);
+    }
+    if (server.hasResources()) {
+      caps.putObject("resources").put("subscribe", true).put("listChanged", true);
+    }
+    if (server.hasPrompts()) {
+      caps.putObject("prompts").put("listChanged", true);
+    }
+    return caps;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  /**
+   * Serves one request of an initialized session. The stage completes with the response message,
+   * or with a {@link CancellationException} when the request was cancelled (no response is sent
+   * for a cancelled request). Never completes with any other exception.
+   */
+  public CompletionStage<JsonRpcMessage> respond(
+      JsonRpcMessage.Request request,
+      SessionPort session,
+      Outbound out,
+      CancellationToken cancel) {
+    CompletionStage<JsonNode> result;
+    try {
+      result = handle(request, session, out, cancel);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.handle(
+        (r, err) -> {
+          if (err == null) {
+            return (JsonRpcMessage) new JsonRpcMessage.Response(request.id(), r);
+          }
+          Throwable cause = unwrap(err);
+          if (cause instanceof CancellationException || cancel.isCancelled()) {
+            throw cause instanceof CancellationException ce
+                ? ce
+                : new CancellationException(cancel.reason());
+          }
+          return new JsonRpcMessage.ErrorResponse(request.id(), toError(request.method(), cause));
+        });
+  }
+
+  /** The method table. Throws or fails with {@link JsonRpcException} for protocol errors. */
+  public CompletionStage<JsonNode> handle(
+      JsonRpcMessage.Request request,
+      SessionPort session,
+      Outbound out,
+      CancellationToken cancel) {
+    SessionState state = session.state();
+    ProtocolVersion v = state.protocolVersion();
+    JsonNode params = request.params();
+    if (params != null && !params.isObject()) {
+      throw invalidParams("params must be an object");
+    }
+    ObjectNode p = params == null ? Json.object() : (ObjectNode) params;
+    Ctx ctx = new Ctx(request, p, session, out, cancel);
+    return switch (request.method()) {
+      case McpMethods.PING -> done(Json.object());
+      case McpMethods.INITIALIZE ->
+          throw new JsonRpcException(
+              JsonRpcError.invalidRequest("initialize was already done for this session"));
+      case McpMethods.TOOLS_LIST -> {
+        requireCapability(server.hasTools(), request.method());
+        yield done(listTools(v, cursor(p)));
+      }
+      case McpMethods.TOOLS_CALL -> {
+        requireCapability(server.hasTools(), request.method());
+        yield callTool(v, p, ctx);
+      }
+      case McpMethods.RESOURCES_LIST -> {
+        requireCapability(server.hasResources(), request.method());
+        yield done(listResources(v, cursor(p)));
+      }
+      case McpMethods.RESOURCES_TEMPLATES_LIST -> {
+        requireCapability(server.hasResources(), request.method());
+        yield done(listTemplates(v, cursor(p)));
+      }
+      case McpMethods.RESOURCES_READ -> {
+        requireCapability(server.hasResources(), request.method());
+        yield readResource(p, ctx);
+      }
+      case McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE -> {
+        requireCapability(server.hasResources(), request.method());
+        String uri = requireText(p, "uri");
+        SessionCommand cmd =
+            request.method().equals(McpMethods.RESOURCES_SUBSCRIBE)
+                ? new SessionCommand.Subscribe(uri)
+                : new SessionCommand.Unsubscribe(uri);
+        yield session.execute(cmd).thenApply(s -> (JsonNode) Json.object());
+      }
+      case McpMethods.PROMPTS_LIST -> {
+        requireCapability(server.hasPrompts(), request.method());
+        yield done(listPrompts(v, cursor(p)));
+      }
+      case McpMethods.PROMPTS_GET -> {
+        requireCapability(server.hasPrompts(), request.method());
+        yield getPrompt(v, p, ctx);
+      }
+      case McpMethods.COMPLETION_COMPLETE -> {
+        requireCapability(server.completer().isPresent(), request.method());
+        yield complete(p, ctx);
+      }
+      case McpMethods.LOGGING_SET_LEVEL -> {
+        String level = requireText(p, "level");
+        LogLevel l =
+            LogLevel.parse(level)
+                .orElseThrow(() -> invalidParams("unknown log level '" + level + "'"));
+        yield session
+            .execute(new SessionCommand.SetLogLevel(l))
+            .thenApply(s -> (JsonNode) Json.object());
+      }
+      default -> throw new JsonRpcException(JsonRpcError.methodNotFound(request.method()));
+    };
+  }
+
+  /** Notifications from the client that the protocol core owns (initialized). */
+  public CompletionStage<Void> onNotification(
+      JsonRpcMessage.Notification notification, SessionPort session, long nowMillis) {
+    if (McpMethods.NOTIFICATION_INITIALIZED.equals(notification.method())) {
+      return session.execute(new SessionCommand.MarkReady(nowMillis)).thenApply(s -> null);
+    }
+    // roots/list_changed, progress and unknown notifications need nothing from the core.
+    return CompletableFuture.completedFuture(null);
+  }
+
+  // ---------------------------------------------------------------- tools
+
+  private ObjectNode listTools(ProtocolVersion v, String cursor) {
+    Pagination.Page<Tool> page = Pagination.page(server.tools(), cursor, settings.pageSize());
+    ObjectNode result = Json.object();
+    ArrayNode arr = result.putArray("tools");
+    page.items().forEach(t -> arr.add(t.toJson(v)));
+    if (page.nextCursor() != null) {
+      result.put("nextCursor", page.nextCursor());
+    }
+    return result;
+  }
+
+  private CompletionStage<JsonNode> callTool(ProtocolVersion v, ObjectNode p, Ctx ctx) {
+    String name = requireText(p, "name");
+    Tool tool =
+        server.tool(name).orElseThrow(() -> invalidParams("Unknown tool: " + name));
+    JsonNode argsNode = p.get("arguments");
+    if (argsNode != null && !argsNode.isNull() && !argsNode.isObject()) {
+      throw invalidParams("tools/call: arguments must be an object");
+    }
+    ObjectNode args =
+        argsNode == null || argsNode.isNull() ? Json.object() : (ObjectNode) argsNode;
+    List<String> problems = validator.validate(tool.inputSchema(), args);
+    if (!problems.isEmpty()) {
+      String msg = "Invalid arguments for tool " + name + ": " + String.join("; ", problems);
+      if (v.inputValidationIsToolError()) {
+        return done(toolResultJson(v, ToolResult.error(msg)));
+      }
+      throw invalidParams(msg);
+    }
+    Duration timeout = tool.timeout() != null ? tool.timeout() : settings.toolTimeout();
+    CompletableFuture<ToolResult> running = invoke(() -> tool.handler().call(args, ctx), ctx);
+    return withTimeout(running, timeout, ctx)
+        .thenApply(
+            r -> {
+              if (r == null) {
+                throw new IllegalStateException("tool " + name + " returned no result");
+              }
+              checkOutput(tool, r);
+              return (JsonNode) toolResultJson(v, r);
+            });
+  }
+
+  private void checkOutput(Tool tool, ToolResult r) {
+    if (tool.outputSchema() == null || r.isError()) {
+      return;
+    }
+    if (r.structuredContent() == null) {
+      throw new JsonRpcException(
+          JsonRpcError.internalError(
+              "Tool " + tool.name() + " declares an outputSchema but returned no structuredContent"));
+    }
+    List<String> problems = validator.validate(tool.outputSchema(), r.structuredContent());
+    if (!problems.isEmpty()) {
+      throw new JsonRpcException(
+          JsonRpcError.internalError(
+              "Tool "
+                  + tool.name()
+                  + " returned structuredContent that does not match its outputSchema: "
+                  + String.join("; ", problems)));
+    }
+  }
+
+  private static ObjectNode toolResultJson(ProtocolVersion v, ToolResult r) {
+    ObjectNode result = Json.object();
+    ArrayNode content = result.putArray("content");
+    r.content().forEach(c -> content.add(c.toJson(v)));
+    if (r.structuredContent() != null) {
+      if (v.hasStructuredContent()) {
+        result.set("structuredContent", r.structuredContent());
+      } else if (r.content().isEmpty()) {
+        content.add(Content.text(r.structuredContent().toString()).toJson(v));
+      }
+    }
+    if (r.isError()) {
+      result.put("isError", true);
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- resources
+
+  private ObjectNode listResources(ProtocolVersion v, String cursor) {
+    Pagination.Page<Resource> page =
+        Pagination.page(server.resources(), cursor, settings.pageSize());
+    ObjectNode result = Json.object();
+    ArrayNode arr = result.putArray("resources");
+    page.items().forEach(r -> arr.add(r.toJson(v)));
+    if (page.nextCursor() != null) {
+      result.put("nextCursor", page.nextCursor());
+    }
+    return result;
+  }
+
+  private ObjectNode listTemplates(ProtocolVersion v, String cursor) {
+    Pagination.Page<ResourceTemplate> page =
+        Pagination.page(server.resourceTemplates(), cursor, settings.pageSize());
+    ObjectNode result = Json.object();
+    ArrayNode arr = result.putArray("resourceTemplates");
+    page.items().forEach(t -> arr.add(t.toJson(v)));
+    if (page.nextCursor() != null) {
+      result.put("nextCursor", page.nextCursor());
+    }
+    return result;
+  }
+
+  private CompletionStage<JsonNode> readResource(ObjectNode p, Ctx ctx) {
+    String uri = requireText(p, "uri");
+    Optional<Resource> exact = server.resource(uri);
+    CompletableFuture<List<ResourceContents>> contents;
+    if (exact.isPresent()) {
+      contents = invoke(() -> exact.get().reader().read(uri, ctx), ctx);
+    } else {
+      ResourceTemplate match = null;
+      Map<String, String> vars = null;
+      for (ResourceTemplate t : server.resourceTemplates()) {
+        Optional<Map<String, String>> m = t.uriTemplate().match(uri);
+        if (m.isPresent()) {
+          match = t;
+          vars = m.get();
+          break;
+        }
+      }
+      if (match == null) {
+        throw resourceNotFound(uri);
+      }
+      ResourceTemplate t = match;
+      Map<String, String> variables = vars;
+      contents = invoke(() -> t.reader().read(uri, variables, ctx), ctx);
+    }
+    return withTimeout(contents, settings.toolTimeout(), ctx)
+        .thenApply(
+            list -> {
+              if (list == null) {
+                throw resourceNotFound(uri);
+              }
+              ObjectNode result = Json.object();
+              ArrayNode arr = result.putArray("contents");
+              list.forEach(c -> arr.add(c.toJson()));
+              return (JsonNode) result;
+            });
+  }
+
+  /** The error for a resource that does not exist: -32002 with the URI in data. */
+  public static JsonRpcException resourceNotFound(String uri) {
+    return new JsonRpcException(
+        JsonRpcError.of(JsonRpcError.RESOURCE_NOT_FOUND, "Resource not found: " + uri)
+            .withData(Json.object().put("uri", uri)));
+  }
+
+  // ---------------------------------------------------------------- prompts
+
+  private ObjectNode listPrompts(ProtocolVersion v, String cursor) {
+    Pagination.Page<Prompt> page = Pagination.page(server.prompts(), cursor, settings.pageSize());
+    ObjectNode result = Json.object();
+    ArrayNode arr = result.putArray("prompts");
+    page.items().forEach(pr -> arr.add(pr.toJson(v)));
+    if (page.nextCursor() != null) {
+      result.put("nextCursor", page.nextCursor());
+    }
+    return result;
+  }
+
+  private CompletionStage<JsonNode> getPrompt(ProtocolVersion v, ObjectNode p, Ctx ctx) {
+    String name = requireText(p, "name");
+    Prompt prompt =
+        server.prompt(name).orElseThrow(() -> invalidParams("Unknown prompt: " + name));
+    Map<String, String> args = stringMap(p.get("arguments"), "arguments");
+    for (Prompt.Argument a : prompt.arguments()) {
+      if (a.required() && !args.containsKey(a.name())) {
+        throw invalidParams("Missing required argument '" + a.name() + "' of prompt " + name);
+      }
+    }
+    CompletableFuture<Prompt.Result> rendered = invoke(() -> prompt.renderer().render(args, ctx), ctx);
+    return withTimeout(rendered, settings.toolTimeout(), ctx)
+        .thenApply(
+            r -> {
+              ObjectNode result = Json.object();
+              if (r.description() != null) {
+                result.put("description", r.description());
+              }
+              ArrayNode msgs = result.putArray("messages");
+              for (Prompt.Message m : r.messages()) {
+                ObjectNode mn = msgs.addObject().put("role", m.role());
+                mn.set("content", m.content().toJson(v));
+              }
+              return (JsonNode) result;
+            });
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  private CompletionStage<JsonNode> complete(ObjectNode p, Ctx ctx) {
+    JsonNode ref = p.get("ref");
+    if (ref == null || !ref.isObject()) {
+      throw invalidParams("completion/complete: ref must be an object");
+    }
+    String type = Json.text(ref, "type");
+    String refName;
+    if ("ref/prompt".equals(type)) {
+      refName = requireText((ObjectNode) ref, "name");
+      if (server.prompt(refName).isEmpty()) {
+        throw invalidParams("Unknown prompt: " + refName);
+      }
+    } else if ("ref/resource".equals(type)) {
+      refName = requireText((ObjectNode) ref, "uri");
+    } else {
+      throw invalidParams("completion/complete: ref.type must be ref/prompt or ref/resource");
+    }
+    JsonNode argument = p.get("argument");
+    if (argument == null || !argument.isObject()) {
+      throw invalidParams("completion/complete: argument must be an object with name and value");
+    }
+    String argName = requireText((ObjectNode) argument, "name");
+    JsonNode value = argument.get("value");
+    if (value == null || !value.isTextual()) {
+      throw invalidParams("completion/complete: argument.value must be a string");
+    }
+    Map<String, String> context = stringMap(p.path("context").get("arguments"), "context.arguments");
+    Completer.Request req = new Completer.Request(type, refName, argName, value.asText(), context);
+    Completer completer = server.completer().orElseThrow();
+    CompletableFuture<Completer.Result> r = invoke(() -> completer.complete(req, ctx), ctx);
+    return withTimeout(r, settings.toolTimeout(), ctx)
+        .thenApply(
+            res -> {
+              ObjectNode result = Json.object();
+              ObjectNode c = result.putObject("completion");
+              ArrayNode values = c.putArray("values");
+              res.values().stream().limit(100).forEach(values::add);
+              if (res.total() != null) {
+                c.put("total", res.total());
+              }
+              c.put("hasMore", res.hasMore() || res.values().size() > 100);
+              return (JsonNode) result;
+            });
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Work that may throw before returning its stage. */
+  @FunctionalInterface
+  private interface Call<T> {
+    CompletionStage<T> run() throws Exception;
+  }
+
+  /**
+   * Runs a handler; a throw becomes a failed stage, and cancellation of the request cancels the
+   * handler's own future (so a handler blocked on it is released).
+   */
+  private static <T> CompletableFuture<T> invoke(Call<T> call, Ctx ctx) {
+    CompletionStage<T> stage;
+    try {
+      stage = call.run();
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (stage == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("handler returned a null stage"));
+    }
+    CompletableFuture<T> handlerFuture = stage.toCompletableFuture();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    handlerFuture.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            result.completeExceptionally(e);
+          } else {
+            result.complete(v);
+          }
+        });
+    ctx.cancellation()
+        .onCancel(
+            () -> {
+              handlerFuture.cancel(true);
+              result.completeExceptionally(new CancellationException(ctx.cancellation().reason()));
+            });
+    return result;
+  }
+
+  private static <T> CompletableFuture<T> withTimeout(
+      CompletableFuture<T> f, Duration timeout, Ctx ctx) {
+    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (v, e) -> {
+              if (unwrap(e) instanceof TimeoutException) {
+                ctx.cancellation().cancel("timed out after " + timeout.toMillis() + " ms");
+              }
+            });
+  }
+
+  private static CompletableFuture<JsonNode> done(JsonNode result) {
+    return CompletableFuture.completedFuture(result);
+  }
+
+  /** Maps a failure to the JSON-RPC error the client sees; never leaks internals. */
+  JsonRpcError toError(String method, Throwable cause) {
+    if (cause instanceof JsonRpcException e) {
+      return e.error();
+    }
+    if (cause instanceof TimeoutException) {
+      return JsonRpcError.internalError(method + " timed out");
+    }
+    if (cause instanceof SchemaValidator.InvalidSchemaException e) {
+      return JsonRpcError.internalError(e.getMessage());
+    }
+    String errorId = UUID.randomUUID().toString();
+    log.warn("{} failed (errorId {})", method, errorId, cause);
+    return JsonRpcError.internalError("Internal error while handling " + method)
+        .withData(Json.object().put("errorId", errorId));
+  }
+
+  static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException)
+        && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static void requireCapability(boolean has, String method) {
+    if (!has) {
+      throw new JsonRpcException(JsonRpcError.methodNotFound(method));
+    }
+  }
+
+  private static String cursor(ObjectNode p) {
+    JsonNode c = p.get("cursor");
+    if (c == null || c.isNull()) {
+      return null;
+    }
+    if (!c.isTextual()) {
+      throw invalidParams("cursor must be a string");
+    }
+    return c.asText();
+  }
+
+  private static String requireText(ObjectNode p, String field) {
+    JsonNode n = p.get(field);
+    if (n == null || !n.isTextual()) {
+      throw invalidParams("'" + field + "' must be a string");
+    }
+    return n.asText();
+  }
+
+  private static Map<String, String> stringMap(JsonNode n, String what) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (!n.isObject()) {
+      throw invalidParams(what + " must be an object");
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode val = e.getValue();
+      out.put(e.getKey(), val.isTextual() ? val.asText() : val.toString());
+    }
+    return out;
+  }
+
+  private static JsonRpcException invalidParams(String message) {
+    return new JsonRpcException(JsonRpcError.invalidParams(message));
+  }
+
+  /** The request context handed to handlers. */
+  private final class Ctx implements RequestContext {
+    private final JsonRpcMessage.Request request;
+    private final JsonNode meta;
+    private final SessionPort session;
+    private final Outbound out;
+    private final CancellationToken cancel;
+    private final JsonNode progressToken;
+
+    Ctx(
+        JsonRpcMessage.Request request,
+        ObjectNode params,
+        SessionPort session,
+        Outbound out,
+        CancellationToken cancel) {
+      this.request = request;
+      JsonNode m = params.get("_meta");
+      this.meta = m != null && m.isObject() ? m : Json.object();
+      JsonNode pt = meta.get("progressToken");
+      this.progressToken = pt != null && (pt.isTextual() || pt.isIntegralNumber()) ? pt : null;
+      this.session = session;
+      this.out = out;
+      this.cancel = cancel;
+    }
+
+    private SessionState state() {
+      return session.state();
+    }
+
+    @Override
+    public String sessionId() {
+      return state().sessionId();
+    }
+
+    @Override
+    public ProtocolVersion protocolVersion() {
+      return state().protocolVersion();
+    }
+
+    @Override
+    public RequestId requestId() {
+      return request.id();
+    }
+
+    @Override
+    public JsonNode meta() {
+      return meta;
+    }
+
+    @Override
+    public JsonNode clientInfo() {
+      return state().clientInfo();
+    }
+
+    @Override
+    public JsonNode clientCapabilities() {
+      return state().clientCapabilities();
+    }
+
+    @Override
+    public boolean clientSupports(String capability) {
+      return state().clientHas(capability);
+    }
+
+    @Override
+    public void progress(double progress, Double total, String message) {
+      if (progressToken == null || cancel.isCancelled()) {
+        return;
+      }
+      ObjectNode p = Json.object();
+      p.set("progressToken", progressToken);
+      p.put("progress", progress);
+      if (total != null) {
+        p.put("total", total);
+      }
+      if (message != null && protocolVersion().hasProgressMessage()) {
+        p.put("message", message);
+      }
+      out.notify(McpMethods.NOTIFICATION_PROGRESS, p);
+    }
+
+    @Override
+    public void log(LogLevel level, String logger, JsonNode data) {
+      if (!level.passes(state().logLevel()) || cancel.isCancelled()) {
+        return;
+      }
+      ObjectNode p = Json.object().put("level", level.wireName());
+      if (logger != null) {
+        p.put("logger", logger);
+      }
+      p.set("data", data == null ? NullNode.getInstance() : data);
+      out.notify(McpMethods.NOTIFICATION_MESSAGE, p);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> createMessage(ObjectNode params, Duration timeout) {
+      return ask("sampling", McpMethods.SAMPLING_CREATE_MESSAGE, params, timeout);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> elicit(ObjectNode params, Duration timeout) {
+      if (!protocolVersion().hasElicitation()) {
+        return CompletableFuture.failedFuture(
+            unsupported("elicitation needs protocol revision 2025-06-18 or later"));
+      }
+      if ("url".equals(Json.text(params, "mode"))) {
+        if (!protocolVersion().hasUrlElicitation()
+            || !state().clientCapabilities().path("elicitation").has("url")) {
+          return CompletableFuture.failedFuture(
+              unsupported("the client did not declare URL-mode elicitation"));
+        }
+      }
+      return ask("elicitation", McpMethods.ELICITATION_CREATE, params, timeout);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> listRoots(Duration timeout) {
+      return ask("roots", McpMethods.ROOTS_LIST, Json.object(), timeout);
+    }
+
+    private CompletionStage<JsonNode> ask(
+        String capability, String method, ObjectNode params, Duration timeout) {
+      if (!clientSupports(capability)) {
+        return CompletableFuture.failedFuture(
+            unsupported("the client did not declare the " + capability + " capability"));
+      }
+      if (cancel.isCancelled()) {
+        return CompletableFuture.failedFuture(new CancellationException(cancel.reason()));
+      }
+      Duration t = timeout != null ? timeout : settings.clientRequestTimeout();
+      return out.request(method, params, t);
+    }
+
+    private JsonRpcException unsupported(String message) {
+      return new JsonRpcException(JsonRpcError.internalError(message));
+    }
+
+    @Override
+    public CancellationToken cancellation() {
+      return cancel;
+    }
+
+    @Override
+    public Optional<JsonNode> sessionData(String key) {
+      return Optional.ofNullable(state().data().get(key));
+    }
+
+    @Override
+    public CompletionStage<Void> putSessionData(String key, JsonNode value) {
+      return session.execute(new SessionCommand.PutData(key, value)).thenApply(s -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> removeSessionData(String key) {
+      return session.execute(new SessionCommand.RemoveData(key)).thenApply(s -> null);
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package io.erlmcp.runtime.server;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A server definition: who it is, and its catalog of tools, resources, resource templates and
+ * prompts. The catalog may change while the server runs; every change is announced to the
+ * registered {@link Listener}s, which the host turns into {@code list_changed} notifications.
+ * Thread-safe.
+ */
+public final class McpServer {
+
+  /** What changed in the catalog. */
+  public enum CatalogKind {
+    TOOLS,
+    RESOURCES,
+    PROMPTS
+  }
+
+  /** Receives catalog changes and resource updates. */
+  public interface Listener {
+    void catalogChanged(CatalogKind kind);
+
+    void resourceUpdated(String uri);
+  }
+
+  private final String name;
+  private final String version;
+  private final String title;
+  private final String instructions;
+  private final Completer completer;
+  private final boolean advertiseTools;
+  private final boolean advertiseResources;
+  private final boolean advertisePrompts;
+  private final Map<String, Tool> tools = new LinkedHashMap<>();
+  private final Map<String, Resource> resources = new LinkedHashMap<>();
+  private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
+  private final Map<String, Prompt> prompts = new LinkedHashMap<>();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  private McpServer(Builder b) {
+    this.name = b.name;
+    this.version = b.version;
+    this.title = b.title;
+    this.instructions = b.instructions;
+    this.completer = b.completer;
+    b.tools.forEach(t -> tools.put(t.name(), t));
+    b.resources.forEach(r -> resources.put(r.uri(), r));
+    b.templates.forEach(t -> templates.put(t.uriTemplate().template(), t));
+    b.prompts.forEach(p -> prompts.put(p.name(), p));
+    this.advertiseTools = b.advertiseTools || !b.tools.isEmpty();
+    this.advertiseResources =
+        b.advertiseResources || !b.resources.isEmpty() || !b.templates.isEmpty();
+    this.advertisePrompts = b.advertisePrompts || !b.prompts.isEmpty();
+  }
+
+  public static Builder builder(String name, String version) {
+    return new Builder(name, version);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public String instructions() {
+    return instructions;
+  }
+
+  public Optional<Completer> completer() {
+    return Optional.ofNullable(completer);
+  }
+
+  public boolean hasTools() {
+    return advertiseTools;
+  }
+
+  public boolean hasResources() {
+    return advertiseResources;
+  }
+
+  public boolean hasPrompts() {
+    return advertisePrompts;
+  }
+
+  public synchronized List<Tool> tools() {
+    return List.copyOf(tools.values());
+  }
+
+  public synchronized Optional<Tool> tool(String toolName) {
+    return Optional.ofNullable(tools.get(toolName));
+  }
+
+  public synchronized List<Resource> resources() {
+    return List.copyOf(resources.values());
+  }
+
+  public synchronized Optional<Resource> resource(String uri) {
+    return Optional.ofNullable(resources.get(uri));
+  }
+
+  public synchronized List<ResourceTemplate> resourceTemplates() {
+    return List.copyOf(templates.values());
+  }
+
+  public synchronized List<Prompt> prompts() {
+    return List.copyOf(prompts.values());
+  }
+
+  public synchronized Optional<Prompt> prompt(String promptName) {
+    return Optional.ofNullable(prompts.get(promptName));
+  }
+
+  /** Adds or replaces a tool; clients hear {@code notifications/tools/list_changed}. */
+  public void addTool(Tool tool) {
+    synchronized (this) {
+      tools.put(tool.name(), tool);
+    }
+    fire(CatalogKind.TOOLS);
+  }
+
+  public boolean removeTool(String toolName) {
+    boolean removed;
+    synchronized (this) {
+      removed = tools.remove(toolName) != null;
+    }
+    if (removed) {
+      fire(CatalogKind.TOOLS);
+    }
+    return removed;
+  }
+
+  public void addResource(Resource resource) {
+    synchronized (this) {
+      resources.put(resource.uri(), resource);
+    }
+    fire(CatalogKind.RESOURCES);
+  }
+
+  public boolean removeResource(String uri) {
+    boolean removed;
+    synchronized (this) {
+      removed = resources.remove(uri) != null;
+    }
+    if (removed) {
+      fire(CatalogKind.RESOURCES);
+    }
+    return removed;
+  }
+
+  public void addPrompt(Prompt prompt) {
+    synchronized (this) {
+      prompts.put(prompt.name(), prompt);
+    }
+    fire(CatalogKind.PROMPTS);
+  }
+
+  public boolean removePrompt(String promptName) {
+    boolean removed;
+    synchronized (this) {
+      removed = prompts.remove(promptName) != null;
+    }
+    if (removed) {
+      fire(CatalogKind.PROMPTS);
+    }
+    return removed;
+  }
+
+  /** Tells subscribed clients that a resource changed ({@code notifications/resources/updated}). */
+  public void resourceUpdated(String uri) {
+    for (Listener l : listeners) {
+      l.resourceUpdated(uri);
+    }
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener));
+  }
+
+  public void removeListener(Listener listener) {
+    listeners.remove(listener);
+  }
+
+  private void fire(CatalogKind kind) {
+    for (Listener l : listeners) {
+      l.catalogChanged(kind);
+    }
+  }
+
+  public static final class Builder {
+    private final String name;
+    private final String version;
+    private String title;
+    private String instructions;
+    private Completer completer;
+    private boolean advertiseTools;
+    private boolean advertiseResources;
+    private boolean advertisePrompts;
+    private final List<Tool> tools = new ArrayList<>();
+    private final List<Resource> resources = new ArrayList<>();
+    private final List<ResourceTemplate> templates = new ArrayList<>();
+    private final List<Prompt> prompts = new ArrayList<>();
+
+    private Builder(String name, String version) {
+      this.name = Objects.requireNonNull(name);
+      this.version = Objects.requireNonNull(version);
+    }
+
+    public Builder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    public Builder instructions(String instructions) {
+      this.instructions = instructions;
+      return this;
+    }
+
+    public Builder tool(Tool tool) {
+      tools.add(tool);
+      return this;
+    }
+
+    public Builder resource(Resource resource) {
+      resources.add(resource);
+      return this;
+    }
+
+    public Builder resourceTemplate(ResourceTemplate template) {
+      templates.add(template);
+      return this;
+    }
+
+    public Builder prompt(Prompt prompt) {
+      prompts.add(prompt);
+      return this;
+    }
+
+    public Builder completer(Completer completer) {
+      this.completer = completer;
+      return this;
+    }
+
+    /** Advertise a capability even while its catalog is empty (tools may be added later). */
+    public Builder advertise(CatalogKind kind) {
+      switch (kind) {
+        case TOOLS -> advertiseTools = true;
+        case RESOURCES -> advertiseResources = true;
+        case PROMPTS -> advertisePrompts = true;
+        default -> throw new IllegalArgumentException(kind.name());
+      }
+      return this;
+    }
+
+    public McpServer build() {
+      return new McpServer(this);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.erlmcp.runtime.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.runtime.jsonrpc.RequestId;
+import io.erlmcp.runtime.protocol.LogLevel;
+import io.erlmcp.runtime.protocol.ProtocolVersion;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a handler knows about the request it serves, and what it may do while it runs: report
+ * progress, log to the client, ask the client (sampling, roots, elicitation), read and write
+ * session data, and notice cancellation.
+ */
+public interface RequestContext {
+
+  /** The session id; null on the stateless revision. */
+  String sessionId();
+
+  ProtocolVersion protocolVersion();
+
+  RequestId requestId();
+
+  /** The request's {@code _meta}, or an empty object. */
+  JsonNode meta();
+
+  JsonNode clientInfo();
+
+  JsonNode clientCapabilities();
+
+  /** Whether the client declared a capability ("sampling", "roots", "elicitation"). */
+  boolean clientSupports(String capability);
+
+  /**
+   * Sends {@code notifications/progress} when the request carried a progress token; otherwise
+   * does nothing. {@code progress} must increase from call to call.
+   */
+  void progress(double progress, Double total, String message);
+
+  /** Sends {@code notifications/message} if {@code level} passes the session's log level. */
+  void log(LogLevel level, String logger, JsonNode data);
+
+  default void log(LogLevel level, String message) {
+    log(level, null, io.erlmcp.runtime.Json.NODES.textNode(message));
+  }
+
+  /** {@code sampling/createMessage}; fails with -32601 style error if the client lacks sampling. */
+  CompletionStage<JsonNode> createMessage(ObjectNode params, Duration timeout);
+
+  /** {@code elicitation/create} (form or URL mode); needs the client's elicitation capability. */
+  CompletionStage<JsonNode> elicit(ObjectNode params, Duration timeout);
+
+  /** {@code roots/list}; needs the client's roots capability. */
+  CompletionStage<JsonNode> listRoots(Duration timeout);
+
+  /** Set when the client cancels; the host also cancels the handler's future. */
+  CancellationToken cancellation();
+
+  /** Handler-owned session data (absent on the stateless revision). */
+  Optional<JsonNode> sessionData(String key);
+
+  /** Stores session data; completes once durably written. */
+  CompletionStage<Void> putSessionData(String key, JsonNode value);
+
+  CompletionStage<Void> removeSessionData(String key);
+}

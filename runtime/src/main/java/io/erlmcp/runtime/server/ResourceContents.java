@@ -1,0 +1,44 @@
+package io.erlmcp.runtime.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.runtime.Json;
+import java.util.Base64;
+
+/** The contents of a resource: text, or a blob carried as base64. */
+public sealed interface ResourceContents {
+
+  String uri();
+
+  ObjectNode toJson();
+
+  static Text text(String uri, String mimeType, String text) {
+    return new Text(uri, mimeType, text);
+  }
+
+  static Blob blob(String uri, String mimeType, byte[] bytes) {
+    return new Blob(uri, mimeType, Base64.getEncoder().encodeToString(bytes));
+  }
+
+  record Text(String uri, String mimeType, String text) implements ResourceContents {
+    @Override
+    public ObjectNode toJson() {
+      ObjectNode n = Json.object().put("uri", uri);
+      if (mimeType != null) {
+        n.put("mimeType", mimeType);
+      }
+      return n.put("text", text);
+    }
+  }
+
+  /** @param base64 the bytes, base64-encoded */
+  record Blob(String uri, String mimeType, String base64) implements ResourceContents {
+    @Override
+    public ObjectNode toJson() {
+      ObjectNode n = Json.object().put("uri", uri);
+      if (mimeType != null) {
+        n.put("mimeType", mimeType);
+      }
+      return n.put("blob", base64);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.erlmcp.runtime.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.runtime.Json;
+import io.erlmcp.runtime.protocol.ProtocolVersion;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+
+/**
+ * A tool: its description as {@code tools/list} shows it, and its handler.
+ *
+ * @param inputSchema a JSON Schema (2020-12 unless it says otherwise) for the arguments
+ * @param outputSchema optional schema that {@code structuredContent} must satisfy
+ * @param timeout how long a call may run before it is answered -32603 and its handler cancelled
+ */
+public record Tool(
+    String name,
+    String title,
+    String description,
+    ObjectNode inputSchema,
+    ObjectNode outputSchema,
+    ObjectNode annotations,
+    ArrayNode icons,
+    Duration timeout,
+    ToolHandler handler) {
+
+  public static final ObjectNode EMPTY_OBJECT_SCHEMA =
+      Json.parseObject("{\"type\":\"object\",\"properties\":{}}");
+
+  public Tool {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(handler, "handler");
+    if (inputSchema == null) {
+      inputSchema = EMPTY_OBJECT_SCHEMA;
+    }
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The tool as {@code tools/list} shows it to a client of the given revision. */
+  public ObjectNode toJson(ProtocolVersion v) {
+    ObjectNode n = Json.object().put("name", name);
+    if (title != null && v.hasTitles()) {
+      n.put("title", title);
+    }
+    if (description != null) {
+      n.put("description", description);
+    }
+    n.set("inputSchema", inputSchema);
+    if (outputSchema != null && v.hasStructuredContent()) {
+      n.set("outputSchema", outputSchema);
+    }
+    if (annotations != null && v.hasToolAnnotations()) {
+      n.set("annotations", annotations);
+    }
+    if (icons != null && v.hasIcons()) {
+      n.set("icons", icons);
+    }
+    return n;
+  }
+
+  public static final class Builder {
+    private final String name;
+    private String title;
+    private String description;
+    private ObjectNode inputSchema;
+    private ObjectNode outputSchema;
+    private ObjectNode annotations;
+    private ArrayNode icons;
+    private Duration timeout;
+    private ToolHandler handler;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder title(String title) {
+      this.title = title;
+      return this;
+    }
+
+    public Builder description(String description) {
+      this.description = description;
+      return this;
+    }
+
+    public Builder inputSchema(ObjectNode schema) {
+      this.inputSchema = schema;
+      return this;
+    }
+
+    public Builder inputSchema(String schemaJson) {
+      return inputSchema(Json.parseObject(schemaJson));
+    }
+
+    public Builder outputSchema(ObjectNode schema) {
+      this.outputSchema = schema;
+      return this;
+    }
+
+    public Builder outputSchema(String schemaJson) {
+      return outputSchema(Json.parseObject(schemaJson));
+    }
+
+    public Builder annotations(ObjectNode annotations) {
+      this.annotations = annotations;
+      return this;
+    }
+
+    public Builder icons(ArrayNode icons) {
+      this.icons = icons;
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder handler(ToolHandler handler) {
+      this.handler = handler;
+      return this;
+    }
+
+    /** A handler that answers at once (no I/O, no waiting). */
+    public Builder syncHandler(BiFunction<ObjectNode, RequestContext, ToolResult> fn) {
+      this.handler = (args, ctx) -> CompletableFuture.completedFuture(fn.apply(args, ctx));
+      return this;
+    }
+
+    public Tool build() {
+      return new Tool(
+          name, title, description, inputSchema, outputSchema, annotations, icons, timeout,
+          handler);
+    }
+  }
+}
