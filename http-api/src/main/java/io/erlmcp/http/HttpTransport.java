@@ -1,0 +1,85 @@
+package io.erlmcp.http;
+
+import io.erlmcp.actors.Core;
+import io.erlmcp.transport.McpEdge;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The HTTP listener as a behavior of the transports branch: {@code starting} binds (result back
+ * through {@code pipeToSelf}), {@code running} holds the binding and unbinds when stopped. A bind
+ * failure (port in use) is reported to whoever waits on {@code bound} and stops the listener.
+ */
+public final class HttpTransport {
+  private HttpTransport() {}
+
+  public sealed interface Command {}
+
+  private record Bound(ServerBinding binding) implements Command {}
+
+  private record BindFailed(Throwable cause) implements Command {}
+
+  public static Behavior<Command> create(
+      Core core, McpEdge edge, HttpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+    return Behaviors.setup(
+        ctx -> {
+          Materializer mat = Materializer.createMaterializer(ctx.getSystem());
+          Route route = new StreamableHttp(edge, settings, mat).route();
+          ctx.pipeToSelf(
+              Http.get(ctx.getSystem())
+                  .newServerAt(settings.host(), settings.port())
+                  .bind(route),
+              (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
+          return starting(ctx, settings, bound);
+        });
+  }
+
+  private static Behavior<Command> starting(
+      ActorContext<Command> ctx, HttpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            Bound.class,
+            b -> {
+              ctx.getLog()
+                  .info(
+                      "MCP Streamable HTTP listening on http://{}:{}/{}",
+                      b.binding().localAddress().getHostString(),
+                      b.binding().localAddress().getPort(),
+                      settings.path());
+              bound.complete(b.binding().localAddress());
+              return running(b.binding());
+            })
+        .onMessage(
+            BindFailed.class,
+            f -> {
+              ctx.getLog()
+                  .error(
+                      "cannot listen on {}:{}: {}",
+                      settings.host(),
+                      settings.port(),
+                      f.cause().getMessage());
+              bound.completeExceptionally(f.cause());
+              return Behaviors.stopped();
+            })
+        .build();
+  }
+
+  private static Behavior<Command> running(ServerBinding binding) {
+    return Behaviors.receive(Command.class)
+        .onSignal(
+            PostStop.class,
+            s -> {
+              binding.unbind();
+              return Behaviors.same();
+            })
+        .build();
+  }
+}

@@ -1,0 +1,232 @@
+package io.erlmcp.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.erlmcp.actors.Core;
+import io.erlmcp.actors.request.RequestManager;
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.jsonrpc.JsonRpcException;
+import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
+import io.erlmcp.runtime.protocol.McpMethods;
+import io.erlmcp.runtime.server.McpDispatcher;
+import io.erlmcp.runtime.server.Outbound;
+import io.erlmcp.runtime.session.SessionCommand;
+import io.erlmcp.runtime.session.SessionMachine;
+import io.erlmcp.runtime.session.SessionState;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * What every transport does with an MCP message once it has decoded it and knows its session:
+ * create sessions, run requests on request workers, route the client's answers to server
+ * requests, pass notifications to the core, end sessions. Transports differ only in framing and
+ * in how they carry messages back. The one place transports ask actors.
+ */
+public final class McpEdge {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Core core;
+  private final PendingClientRequests pending;
+  private final Metrics metrics;
+  private final Duration requestAskTimeout;
+
+  public McpEdge(Core core, Metrics metrics) {
+    this.core = core;
+    this.metrics = metrics;
+    String nodeTag = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+    this.pending =
+        new PendingClientRequests(
+            nodeTag, core.config().getInt("erlmcp.transport.max-pending-client-requests"));
+    // The request itself has its own timeout (tool-timeout); this only bounds a lost reply.
+    this.requestAskTimeout =
+        core.config().getDuration("erlmcp.protocol.tool-timeout").plusSeconds(30);
+  }
+
+  public Core core() {
+    return core;
+  }
+
+  public McpDispatcher dispatcher() {
+    return core.dispatcher();
+  }
+
+  public PendingClientRequests pending() {
+    return pending;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** A new session id: 128 random bits, base64url (visible ASCII, as the spec asks). */
+  public static String newSessionId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The result of initialize: the new session's id and the response to send. */
+  public record Initialized(String sessionId, JsonRpcMessage response, SessionState state) {}
+
+  /**
+   * Runs {@code initialize}: negotiates, persists the new session, and answers. Params errors are
+   * answered as JSON-RPC errors (no session is created then).
+   */
+  public CompletionStage<Initialized> initialize(JsonRpcMessage.Request request) {
+    long start = System.nanoTime();
+    String sessionId = newSessionId();
+    McpDispatcher.InitializeOutcome outcome;
+    try {
+      if (!core.writable()) {
+        throw readOnly();
+      }
+      outcome = core.dispatcher().initialize(request.params(), sessionId, System.currentTimeMillis());
+    } catch (JsonRpcException e) {
+      metrics.request(McpMethods.INITIALIZE, "error", System.nanoTime() - start);
+      return CompletableFuture.completedFuture(
+          new Initialized(null, new JsonRpcMessage.ErrorResponse(request.id(), e.error()), null));
+    }
+    return core.sessions()
+        .execute(sessionId, outcome.command())
+        .handle(
+            (state, err) -> {
+              if (err != null) {
+                metrics.request(McpMethods.INITIALIZE, "error", System.nanoTime() - start);
+                return new Initialized(
+                    null,
+                    new JsonRpcMessage.ErrorResponse(request.id(), errorOf(err)),
+                    null);
+              }
+              metrics.request(McpMethods.INITIALIZE, "ok", System.nanoTime() - start);
+              metrics.sessionCreated();
+              return new Initialized(
+                  sessionId, new JsonRpcMessage.Response(request.id(), outcome.result()), state);
+            });
+  }
+
+  /**
+   * Runs a request of an existing session on a request worker. Completes with the outcome; a
+   * cancelled request completes with {@link RequestManager.Outcome.Cancelled} (send nothing).
+   */
+  public CompletionStage<RequestManager.Outcome> request(
+      String sessionId, JsonRpcMessage.Request request, Outbound out) {
+    long start = System.nanoTime();
+    if (!core.writable() && isWrite(request.method())) {
+      metrics.request(request.method(), "read_only", System.nanoTime() - start);
+      return CompletableFuture.completedFuture(
+          new RequestManager.Outcome.Responded(
+              new JsonRpcMessage.ErrorResponse(request.id(), readOnly().error())));
+    }
+    CompletionStage<RequestManager.Outcome> outcome =
+        AskPattern.ask(
+            core.requests(),
+            (org.apache.pekko.actor.typed.ActorRef<RequestManager.Outcome> replyTo) ->
+                new RequestManager.Start(
+                    sessionId, request, core.sessions().port(sessionId), out, replyTo),
+            requestAskTimeout,
+            core.system().scheduler());
+    return outcome.handle(
+        (o, err) -> {
+          if (err != null) {
+            o =
+                new RequestManager.Outcome.Responded(
+                    new JsonRpcMessage.ErrorResponse(
+                        request.id(), JsonRpcError.internalError("request did not complete")));
+          }
+          metrics.request(request.method(), outcomeTag(o), System.nanoTime() - start);
+          return o;
+        });
+  }
+
+  /** A notification from the client. */
+  public CompletionStage<Void> notification(String sessionId, JsonRpcMessage.Notification n) {
+    metrics.notification(n.method());
+    if (McpMethods.NOTIFICATION_CANCELLED.equals(n.method())) {
+      JsonNode params = n.params();
+      JsonNode id = params == null ? null : params.get("requestId");
+      io.erlmcp.runtime.jsonrpc.RequestId rid =
+          id == null ? null : io.erlmcp.runtime.jsonrpc.RequestId.of(id);
+      if (rid != null) {
+        String reason = params.path("reason").asText("cancelled by the client");
+        core.requests().tell(new RequestManager.Cancel(sessionId, rid, reason));
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+    return core.dispatcher()
+        .onNotification(n, core.sessions().port(sessionId), System.currentTimeMillis())
+        .exceptionally(e -> null);
+  }
+
+  /** The client's answer to one of our requests. */
+  public void response(String sessionId, JsonRpcMessage message) {
+    if (message instanceof JsonRpcMessage.Response r) {
+      pending.complete(sessionId, r.id(), r.result());
+    } else if (message instanceof JsonRpcMessage.ErrorResponse e && e.id() != null) {
+      pending.fail(sessionId, e.id(), e.error());
+    }
+  }
+
+  /** Ends a session (DELETE): persisted, running requests cancelled, waiting requests failed. */
+  public CompletionStage<SessionState> end(String sessionId, String reason) {
+    core.requests().tell(new RequestManager.CancelSession(sessionId, reason));
+    pending.failSession(sessionId, "session ended");
+    return core.sessions()
+        .execute(sessionId, new SessionCommand.End(System.currentTimeMillis(), reason))
+        .whenComplete((s, e) -> core.sessions().forget(sessionId));
+  }
+
+  /** Methods that change session state: refused while this node is read-only. */
+  static boolean isWrite(String method) {
+    return switch (method) {
+      case McpMethods.LOGGING_SET_LEVEL,
+          McpMethods.RESOURCES_SUBSCRIBE,
+          McpMethods.RESOURCES_UNSUBSCRIBE,
+          McpMethods.INITIALIZE -> true;
+      default -> false;
+    };
+  }
+
+  /** Error code of a write refused because this node cannot see a majority of its cluster. */
+  public static final int READ_ONLY = -32010;
+
+  public static JsonRpcException readOnly() {
+    return new JsonRpcException(
+        JsonRpcError.of(READ_ONLY, "Node is read-only: it cannot see a majority of its cluster")
+            .withData(
+                io.erlmcp.runtime.Json.object()
+                    .put("mode", "read_only")
+                    .put("retry", "send the request to another node or retry later")));
+  }
+
+  public static JsonRpcError errorOf(Throwable err) {
+    Throwable c = err;
+    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    if (c instanceof JsonRpcException j) {
+      return j.error();
+    }
+    return JsonRpcError.internalError("Internal error");
+  }
+
+  /** Whether an error means the session does not exist (HTTP answers 404). */
+  public static boolean isSessionNotFound(JsonRpcError e) {
+    return e.code() == SessionMachine.SESSION_NOT_FOUND;
+  }
+
+  private static String outcomeTag(RequestManager.Outcome o) {
+    if (o instanceof RequestManager.Outcome.Responded r) {
+      return r.response() instanceof JsonRpcMessage.ErrorResponse ? "error" : "ok";
+    }
+    if (o instanceof RequestManager.Outcome.Cancelled) {
+      return "cancelled";
+    }
+    if (o instanceof RequestManager.Outcome.Rejected rej) {
+      return rej.overloaded() ? "overloaded" : "rejected";
+    }
+    return "failed";
+  }
+}

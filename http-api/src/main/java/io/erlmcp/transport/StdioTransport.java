@@ -1,0 +1,254 @@
+package io.erlmcp.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.erlmcp.actors.request.RequestManager;
+import io.erlmcp.runtime.jsonrpc.Decoded;
+import io.erlmcp.runtime.jsonrpc.JsonRpcCodec;
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
+import io.erlmcp.runtime.jsonrpc.RequestId;
+import io.erlmcp.runtime.protocol.McpMethods;
+import io.erlmcp.runtime.server.Outbound;
+import io.erlmcp.runtime.session.SessionState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP over stdio: one JSON-RPC message per line on stdin and stdout, nothing else on stdout
+ * (logs go to stderr). One session per process, created by {@code initialize}; its state is in
+ * the journal like any other session. End of input ends the transport cleanly: running requests
+ * are cancelled and {@code onEof} runs (the CLI then stops the node and exits 0).
+ *
+ * <p>Reading stdin blocks, so it happens on a dedicated thread, never on an actor thread. Lines
+ * longer than the limit are skipped to their end and answered -32600.
+ */
+public final class StdioTransport {
+  private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
+
+  private final McpEdge edge;
+  private final InputStream in;
+  private final OutputStream out;
+  private final int maxLineBytes;
+  private final Runnable onEof;
+  private final JsonRpcCodec codec = new JsonRpcCodec();
+  private volatile String sessionId;
+  private volatile SessionState session;
+
+  private StdioTransport(
+      McpEdge edge, InputStream in, OutputStream out, int maxLineBytes, Runnable onEof) {
+    this.edge = edge;
+    this.in = in;
+    this.out = out;
+    this.maxLineBytes = maxLineBytes;
+    this.onEof = onEof;
+  }
+
+  public static Behavior<Void> create(
+      McpEdge edge, InputStream in, OutputStream out, Runnable onEof) {
+    return Behaviors.setup(
+        ctx -> {
+          int max =
+              (int)
+                  Math.min(
+                      Integer.MAX_VALUE - 8,
+                      edge.core().config().getBytes("erlmcp.stdio.max-line-bytes"));
+          StdioTransport t = new StdioTransport(edge, in, out, max, onEof);
+          Thread reader = new Thread(t::readLoop, "erlmcp-stdio-reader");
+          reader.setDaemon(true);
+          reader.start();
+          return Behaviors.receive(Void.class)
+              .onSignal(
+                  PostStop.class,
+                  s -> {
+                    reader.interrupt();
+                    return Behaviors.same();
+                  })
+              .build();
+        });
+  }
+
+  private void readLoop() {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(4096);
+    boolean overflow = false;
+    byte[] buf = new byte[65536];
+    try {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        for (int i = 0; i < n; i++) {
+          byte b = buf[i];
+          if (b == '\n') {
+            if (overflow) {
+              write(
+                  new JsonRpcMessage.ErrorResponse(
+                      null,
+                      JsonRpcError.invalidRequest(
+                          "message longer than " + maxLineBytes + " bytes")));
+            } else if (line.size() > 0) {
+              onLine(line.toByteArray());
+            }
+            line.reset();
+            overflow = false;
+          } else if (!overflow) {
+            if (line.size() >= maxLineBytes) {
+              overflow = true;
+              line.reset();
+            } else {
+              line.write(b);
+            }
+          }
+        }
+      }
+      if (line.size() > 0 && !overflow) {
+        onLine(line.toByteArray());
+      }
+    } catch (IOException e) {
+      log.info("stdin closed: {}", e.getMessage());
+    }
+    log.info("end of input: ending the stdio transport");
+    String sid = sessionId;
+    if (sid != null) {
+      edge.core().requests().tell(new RequestManager.CancelSession(sid, "stdin closed"));
+      edge.pending().failSession(sid, "stdin closed");
+    }
+    onEof.run();
+  }
+
+  private void onLine(byte[] bytes) {
+    // A line of only whitespace (\r from CRLF clients, blank lines) is not a message.
+    boolean blank = true;
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) {
+      return;
+    }
+    Decoded d = codec.decode(bytes);
+    if (d instanceof Decoded.Failure f) {
+      write(f.error());
+    } else if (d instanceof Decoded.Single s) {
+      onMessage(s.message());
+    } else if (d instanceof Decoded.Batch b) {
+      SessionState st = session;
+      if (st == null || !st.protocolVersion().allowsBatches()) {
+        write(
+            new JsonRpcMessage.ErrorResponse(
+                null,
+                JsonRpcError.invalidRequest(
+                    "JSON-RPC batches are not allowed in this session's protocol revision")));
+        return;
+      }
+      for (Decoded.Item item : b.items()) {
+        if (item instanceof Decoded.Failure f) {
+          write(f.error());
+        } else {
+          onMessage(((Decoded.Single) item).message());
+        }
+      }
+    }
+  }
+
+  private void onMessage(JsonRpcMessage m) {
+    String sid = sessionId;
+    if (m instanceof JsonRpcMessage.Request r) {
+      if (McpMethods.INITIALIZE.equals(r.method())) {
+        if (sid != null) {
+          write(
+              new JsonRpcMessage.ErrorResponse(
+                  r.id(), JsonRpcError.invalidRequest("the session is already initialized")));
+          return;
+        }
+        edge.initialize(r)
+            .thenAccept(
+                init -> {
+                  if (init.sessionId() != null) {
+                    sessionId = init.sessionId();
+                    session = init.state();
+                  }
+                  write(init.response());
+                });
+        return;
+      }
+      if (sid == null) {
+        if (McpMethods.PING.equals(r.method())) {
+          write(new JsonRpcMessage.Response(r.id(), io.erlmcp.runtime.Json.object()));
+        } else {
+          write(
+              new JsonRpcMessage.ErrorResponse(
+                  r.id(),
+                  JsonRpcError.invalidRequest("Server not initialized: send initialize first")));
+        }
+        return;
+      }
+      edge.request(sid, r, new StdioOutbound(sid))
+          .thenAccept(
+              o -> {
+                if (o instanceof RequestManager.Outcome.Responded resp) {
+                  write(resp.response());
+                } else if (o instanceof RequestManager.Outcome.Rejected rej) {
+                  write(new JsonRpcMessage.ErrorResponse(r.id(), rej.error()));
+                } else if (o instanceof RequestManager.Outcome.Failed) {
+                  write(
+                      new JsonRpcMessage.ErrorResponse(
+                          r.id(), JsonRpcError.internalError("Internal error")));
+                }
+                // Cancelled: no response, as the protocol requires.
+              });
+    } else if (m instanceof JsonRpcMessage.Notification n) {
+      if (sid != null) {
+        edge.notification(sid, n);
+      }
+    } else if (sid != null) {
+      edge.response(sid, m);
+    }
+  }
+
+  /** Writes one message as one line; lines from concurrent requests never interleave. */
+  private void write(JsonRpcMessage m) {
+    byte[] bytes = codec.encode(m);
+    synchronized (out) {
+      try {
+        out.write(bytes);
+        out.write('\n');
+        out.flush();
+      } catch (IOException e) {
+        log.warn("cannot write to stdout: {}", e.getMessage());
+      }
+    }
+  }
+
+  private final class StdioOutbound implements Outbound {
+    private final String sid;
+
+    StdioOutbound(String sid) {
+      this.sid = sid;
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+      write(new JsonRpcMessage.Notification(method, params));
+    }
+
+    @Override
+    public CompletionStage<JsonNode> request(String method, JsonNode params, Duration timeout) {
+      RequestId id = edge.pending().nextId();
+      CompletableFuture<JsonNode> answer = edge.pending().register(sid, id, timeout);
+      if (!answer.isDone()) {
+        write(new JsonRpcMessage.Request(id, method, params));
+      }
+      return answer;
+    }
+  }
+}
