@@ -25,6 +25,19 @@ public record Core(
     AtomicReference<NodeStatus> status,
     Executor handlerExecutor) {
 
+  private static final java.util.Map<ActorSystem<?>, Core> BY_SYSTEM =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The core of a running node, for code instantiated by reflection (health checks). */
+  public static java.util.Optional<Core> of(ActorSystem<?> system) {
+    return java.util.Optional.ofNullable(BY_SYSTEM.get(system));
+  }
+
+  static void register(Core core) {
+    BY_SYSTEM.put(core.system(), core);
+    core.system().getWhenTerminated().thenRun(() -> BY_SYSTEM.remove(core.system()));
+  }
+
   /** Whether this node may accept writes now (false while it cannot see a majority). */
   public boolean writable() {
     return status.get().mode() == NodeStatus.Mode.READ_WRITE;

@@ -148,6 +148,7 @@ public final class Guardian {
                       started.requests(),
                       status,
                       handlerExecutor);
+              Core.register(core);
               List<Branch.ChildSpec> children = new ArrayList<>();
               for (TransportSpec t : transports) {
                 children.add(
