@@ -144,7 +144,8 @@ class JsonRpcCodecDecodeTest {
         Arguments.of("{" + v + "\"id\":1,\"method\":\"m\",\"result\":{}}", ONE),
         Arguments.of("{" + v + "\"id\":1,\"method\":\"m\",\"error\":{}}", ONE),
         // responses
-        Arguments.of("{" + v + "\"id\":1,\"result\":{},\"error\":{\"code\":1,\"message\":\"m\"}}", ONE),
+        Arguments.of(
+            "{" + v + "\"id\":1,\"result\":{},\"error\":{\"code\":1,\"message\":\"m\"}}", ONE),
         Arguments.of("{" + v + "\"id\":1}", ONE),
         Arguments.of("{" + v + "\"result\":{}}", null),
         Arguments.of("{" + v + "\"error\":{\"code\":1,\"message\":\"m\"}}", null),

@@ -41,7 +41,10 @@ class JsonRpcCodecEncodeTest {
     RequestId one = RequestId.of(1);
     return Stream.of(
         Arguments.of(
-            new Request(RequestId.of("a"), "tools/call", json("{\"name\":\"x\",\"_meta\":{\"progressToken\":\"t\"}}")),
+            new Request(
+                RequestId.of("a"),
+                "tools/call",
+                json("{\"name\":\"x\",\"_meta\":{\"progressToken\":\"t\"}}")),
             "{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"x\",\"_meta\":{\"progressToken\":\"t\"}}}"),
         Arguments.of(
@@ -50,16 +53,19 @@ class JsonRpcCodecEncodeTest {
             new Notification("notifications/initialized", null),
             "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
         Arguments.of(
-            new Notification("n", json("[1]")), "{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":[1]}"),
+            new Notification("n", json("[1]")),
+            "{\"jsonrpc\":\"2.0\",\"method\":\"n\",\"params\":[1]}"),
         Arguments.of(
             new Response(RequestId.of(Long.MIN_VALUE), NODES.objectNode()),
             "{\"jsonrpc\":\"2.0\",\"id\":-9223372036854775808,\"result\":{}}"),
         Arguments.of(new Response(one, null), "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null}"),
         Arguments.of(
             new ErrorResponse(null, JsonRpcError.parseError("Parse error")),
-            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\"}}"),
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse"
+                + " error\"}}"),
         Arguments.of(
-            new ErrorResponse(one, JsonRpcError.resourceNotFound("nope").withData(json("{\"uri\":\"u\"}"))),
+            new ErrorResponse(
+                one, JsonRpcError.resourceNotFound("nope").withData(json("{\"uri\":\"u\"}"))),
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32002,\"message\":\"nope\",\"data\":{\"uri\":\"u\"}}}"),
         Arguments.of(
             new Notification("\u00e9\"\n\uD83D\uDE00", null),
@@ -83,10 +89,12 @@ class JsonRpcCodecEncodeTest {
   @Test
   void roundTripsNullDataAndLoneSurrogates() {
     JsonRpcMessage withNullData =
-        new ErrorResponse(RequestId.of("x"), JsonRpcError.of(1, "m").withData(NullNode.getInstance()));
+        new ErrorResponse(
+            RequestId.of("x"), JsonRpcError.of(1, "m").withData(NullNode.getInstance()));
     assertEquals(withNullData, Expect.single(CODEC.decode(CODEC.encode(withNullData))));
     // a lone surrogate can arrive escaped; it must go out escaped, not as broken UTF-8
-    JsonRpcMessage lone = Expect.single(CODEC.decode("{\"jsonrpc\":\"2.0\",\"method\":\"\\ud800\"}"));
+    JsonRpcMessage lone =
+        Expect.single(CODEC.decode("{\"jsonrpc\":\"2.0\",\"method\":\"\\ud800\"}"));
     assertEquals(lone, Expect.single(CODEC.decode(CODEC.encode(lone))));
   }
 
@@ -99,9 +107,8 @@ class JsonRpcCodecEncodeTest {
             new Notification("n", null));
     byte[] bytes = CODEC.encodeBatch(messages);
     assertEquals(
-        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}},"
-            + "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"error\":{\"code\":-32601,\"message\":\"Method not found: x\"}},"
-            + "{\"jsonrpc\":\"2.0\",\"method\":\"n\"}]",
+        "[{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}},{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"error\":{\"code\":-32601,\"message\":\"Method"
+            + " not found: x\"}},{\"jsonrpc\":\"2.0\",\"method\":\"n\"}]",
         new String(bytes, StandardCharsets.UTF_8));
     List<Decoded.Item> items = assertInstanceOf(Decoded.Batch.class, CODEC.decode(bytes)).items();
     List<JsonRpcMessage> decoded = new ArrayList<>();
@@ -117,7 +124,11 @@ class JsonRpcCodecEncodeTest {
   @Test
   void decodingIsThreadSafe() throws Exception {
     byte[] bytes =
-        CODEC.encode(new Request(RequestId.of(7), "tools/call", json("{\"name\":\"t\",\"arguments\":{\"a\":[1,2,3]}}")));
+        CODEC.encode(
+            new Request(
+                RequestId.of(7),
+                "tools/call",
+                json("{\"name\":\"t\",\"arguments\":{\"a\":[1,2,3]}}")));
     Decoded expected = CODEC.decode(bytes);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -127,7 +138,8 @@ class JsonRpcCodecEncodeTest {
             pool.submit(
                 () -> {
                   for (int i = 0; i < 500; i++) {
-                    if (!expected.equals(CODEC.decode(CODEC.encode(Expect.single(CODEC.decode(bytes)))))) {
+                    if (!expected.equals(
+                        CODEC.decode(CODEC.encode(Expect.single(CODEC.decode(bytes)))))) {
                       return false;
                     }
                   }

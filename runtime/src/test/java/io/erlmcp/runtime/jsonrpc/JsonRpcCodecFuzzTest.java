@@ -14,8 +14,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property tests with a seeded {@link Random}: whatever the bytes, decode answers with a message,
- * a batch or a spec error (-32700/-32600) and never throws; whatever decodes, encodes to a fixpoint.
+ * Property tests with a seeded {@link Random}: whatever the bytes, decode answers with a message, a
+ * batch or a spec error (-32700/-32600) and never throws; whatever decodes, encodes to a fixpoint.
  */
 class JsonRpcCodecFuzzTest {
 
@@ -23,16 +23,19 @@ class JsonRpcCodecFuzzTest {
   private static final int CASES = 20_000;
   private static final JsonRpcCodec CODEC = new JsonRpcCodec();
 
-  private static final byte[] STRUCTURAL = "{}[]\":,\\ \t\n0123456789-+.eEtrufalsn\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] STRUCTURAL =
+      "{}[]\":,\\ \t\n0123456789-+.eEtrufalsn\u00ff".getBytes(StandardCharsets.ISO_8859_1);
 
   private static final List<byte[]> SEEDS =
       List.of(
-          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-03-26\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}",
-          "{\"jsonrpc\":\"2.0\",\"id\":\"a-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"x\":[1,2.5,-3e2,true,null,\"\u00e9\\u00e9\\n\"]},\"_meta\":{\"progressToken\":7}}}",
-          "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":7,\"progress\":0.5}}",
-          "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775807,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"\uD83D\uDE00\"}]}}",
-          "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error\",\"data\":{\"at\":1}}}",
-          "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"method\":\"n\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}]")
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-03-26\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}}",
+              "{\"jsonrpc\":\"2.0\",\"id\":\"a-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"x\":[1,2.5,-3e2,true,null,\"\u00e9\\u00e9\\n"
+                  + "\"]},\"_meta\":{\"progressToken\":7}}}",
+              "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":7,\"progress\":0.5}}",
+              "{\"jsonrpc\":\"2.0\",\"id\":9223372036854775807,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"\uD83D\uDE00\"}]}}",
+              "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse"
+                  + " error\",\"data\":{\"at\":1}}}",
+              "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},{\"jsonrpc\":\"2.0\",\"method\":\"n\"},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}]")
           .stream()
           .map(s -> s.getBytes(StandardCharsets.UTF_8))
           .toList();
@@ -161,7 +164,8 @@ class JsonRpcCodecFuzzTest {
       byte[] once = CODEC.encode(single.message());
       Decoded again = CODEC.decode(once);
       if (!(again instanceof Decoded.Single next)) {
-        throw new AssertionError("re-decoding failed: " + again + " for " + new String(once, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "re-decoding failed: " + again + " for " + new String(once, StandardCharsets.UTF_8));
       }
       assertArrayEquals(once, CODEC.encode(next.message()));
     }

@@ -135,8 +135,7 @@ class JsonRpcCodecLimitsTest {
     Decoded decoded = decode(SMALL_CODEC, nestedTo(8));
     JsonRpcMessage message = Expect.single(decoded);
     assertEquals(decoded, SMALL_CODEC.decode(SMALL_CODEC.encode(message)));
-    Notification tooDeep =
-        (Notification) Expect.single(decode(DEFAULT_CODEC, nestedTo(9)));
+    Notification tooDeep = (Notification) Expect.single(decode(DEFAULT_CODEC, nestedTo(9)));
     assertThrows(IllegalArgumentException.class, () -> SMALL_CODEC.encode(tooDeep));
   }
 

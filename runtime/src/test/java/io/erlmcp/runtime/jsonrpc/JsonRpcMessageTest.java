@@ -30,8 +30,7 @@ class JsonRpcMessageTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new Request(RequestId.of(1), "m", TextNode.valueOf("x")));
-    assertThrows(
-        IllegalArgumentException.class, () -> new Notification("m", NODES.numberNode(1)));
+    assertThrows(IllegalArgumentException.class, () -> new Notification("m", NODES.numberNode(1)));
     assertEquals(NODES.arrayNode(), new Notification("m", NODES.arrayNode()).params());
   }
 
@@ -54,7 +53,8 @@ class JsonRpcMessageTest {
     RequestId id = RequestId.of("a");
     assertEquals(new Request(id, "m", null), JsonRpcMessage.request(id, "m", null));
     assertEquals(new Notification("m", null), JsonRpcMessage.notification("m", null));
-    assertEquals(new Response(id, NODES.objectNode()), JsonRpcMessage.response(id, NODES.objectNode()));
+    assertEquals(
+        new Response(id, NODES.objectNode()), JsonRpcMessage.response(id, NODES.objectNode()));
     assertEquals(
         new ErrorResponse(null, JsonRpcError.internalError("x")),
         JsonRpcMessage.error(null, JsonRpcError.internalError("x")));
