@@ -9,12 +9,12 @@ import java.util.Objects;
  * Batch}, or a {@link Failure} carrying the error response to send back.
  *
  * <p>A batch element is an {@link Item}: a {@link Single} when the element is a valid message, a
- * {@link Failure} when it is not. A {@link Failure} always carries {@link
- * JsonRpcError#PARSE_ERROR} or {@link JsonRpcError#INVALID_REQUEST}, with the offending request's
- * id when that id was readable and valid, otherwise a {@code null} id.
+ * {@link Failure} when it is not. A {@link Failure} always carries {@link JsonRpcError#PARSE_ERROR}
+ * or {@link JsonRpcError#INVALID_REQUEST}, with the offending request's id when that id was
+ * readable and valid, otherwise a {@code null} id.
  *
- * <p>A failure decoded from something that looked like a response (it had {@code result} or
- * {@code error} but no {@code method}) should be logged, not answered: JSON-RPC never replies to
+ * <p>A failure decoded from something that looked like a response (it had {@code result} or {@code
+ * error} but no {@code method}) should be logged, not answered: JSON-RPC never replies to
  * responses.
  */
 public sealed interface Decoded {

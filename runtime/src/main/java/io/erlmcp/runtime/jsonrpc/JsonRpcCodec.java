@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,8 +39,8 @@ import java.util.Objects;
  * rejected; a leading byte-order mark is ignored, as RFC 8259 allows), with no comments, no
  * trailing commas or tokens, no single quotes, no NaN, and no duplicate member names (rejected
  * because parsers disagree on which duplicate wins, which lets a message mean two things).
- * Everything is bounded by {@link JsonRpcLimits}. {@link #decode(byte[])} never throws: every
- * input becomes a {@link Decoded}.
+ * Everything is bounded by {@link JsonRpcLimits}. {@link #decode(byte[])} never throws: every input
+ * becomes a {@link Decoded}.
  *
  * <p>Writing is compact and always emits {@code "jsonrpc":"2.0"}; responses always carry {@code
  * id}, {@code null} when unknown.
@@ -84,6 +85,8 @@ public final class JsonRpcCodec {
             .disable(JsonReadFeature.ALLOW_YAML_COMMENTS)
             .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
             .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // emoji as 4-byte UTF-8, not as two escaped surrogates; lone surrogates stay escaped
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
     return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -97,9 +100,8 @@ public final class JsonRpcCodec {
   }
 
   /**
-   * The configured mapper, for code that binds MCP types with the same limits and strictness.
-   * Treat it as read-only: reconfiguring it affects every other user (though not this codec's
-   * decoding).
+   * The configured mapper, for code that binds MCP types with the same limits and strictness. Treat
+   * it as read-only: reconfiguring it affects every other user (though not this codec's decoding).
    */
   public ObjectMapper mapper() {
     return mapper;
@@ -120,11 +122,12 @@ public final class JsonRpcCodec {
     } catch (CharacterCodingException e) {
       return parseError("Parse error: invalid UTF-8");
     }
-    int start = chars.position();
-    if (chars.hasRemaining() && chars.get(start) == BOM) {
-      start++;
+    if (chars.hasRemaining() && chars.get(chars.position()) == BOM) {
+      chars.get();
     }
-    return parse(new CharArrayReader(chars.array(), start, chars.limit() - start));
+    return parse(
+        new CharArrayReader(
+            chars.array(), chars.arrayOffset() + chars.position(), chars.remaining()));
   }
 
   /** Decodes text. Never throws, whatever the input (a {@code null} is a parse error). */

@@ -9,8 +9,8 @@ package io.erlmcp.runtime.jsonrpc;
  *     message can be encoded again.
  * @param maxStringLength longest string value, in chars
  * @param maxNameLength longest member name, in chars
- * @param maxNumberLength most digits in one number (integer, fraction and exponent digits
- *     together; sign, point and exponent marker are not counted)
+ * @param maxNumberLength most digits in one number (integer, fraction and exponent digits together;
+ *     sign, point and exponent marker are not counted)
  * @param maxDocumentLength largest input, in bytes (or chars for {@link
  *     JsonRpcCodec#decode(String)})
  * @param maxTokenCount most JSON tokens in one input

@@ -40,7 +40,9 @@ public sealed interface JsonRpcMessage {
     }
   }
 
-  /** A successful answer; {@code result} is any JSON value (a Java {@code null} becomes JSON null). */
+  /**
+   * A successful answer; {@code result} is any JSON value (a Java {@code null} becomes JSON null).
+   */
   record Response(RequestId id, JsonNode result) implements JsonRpcMessage {
     public Response {
       Objects.requireNonNull(id, "id");
