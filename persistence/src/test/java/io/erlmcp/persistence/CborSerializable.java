@@ -1,0 +1,7 @@
+package io.erlmcp.persistence;
+
+/**
+ * Marker for test messages and events serialized with Jackson CBOR; bound in {@link
+ * JournalRoundTrip#SERIALIZATION}. Never Java serialization.
+ */
+public interface CborSerializable {}
