@@ -41,6 +41,8 @@ public final class StdioTransport {
   private final int maxLineBytes;
   private final Runnable onEof;
   private final JsonRpcCodec codec = new JsonRpcCodec();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile String sessionId;
   private volatile SessionState session;
 
@@ -52,6 +54,9 @@ public final class StdioTransport {
     this.maxLineBytes = maxLineBytes;
     this.onEof = onEof;
   }
+
+  /** How long requests still running at end of input may take to answer. */
+  static final Duration EOF_GRACE = Duration.ofSeconds(10);
 
   public static Behavior<Void> create(
       McpEdge edge, InputStream in, OutputStream out, Runnable onEof) {
@@ -114,6 +119,17 @@ public final class StdioTransport {
     } catch (IOException e) {
       log.info("stdin closed: {}", e.getMessage());
     }
+    // Answer what was already asked (a piped client closes stdin right after writing), within
+    // a grace period, then end.
+    long deadline = System.nanoTime() + EOF_GRACE.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     log.info("end of input: ending the stdio transport");
     String sid = sessionId;
     if (sid != null) {
@@ -170,15 +186,21 @@ public final class StdioTransport {
                   r.id(), JsonRpcError.invalidRequest("the session is already initialized")));
           return;
         }
-        edge.initialize(r)
-            .thenAccept(
-                init -> {
-                  if (init.sessionId() != null) {
-                    sessionId = init.sessionId();
-                    session = init.state();
-                  }
-                  write(init.response());
-                });
+        // The reader waits for initialize (it runs on its own thread, not an actor's): the
+        // client's next messages belong to the session it creates.
+        try {
+          McpEdge.Initialized init =
+              edge.initialize(r).toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+          if (init.sessionId() != null) {
+            sessionId = init.sessionId();
+            session = init.state();
+          }
+          write(init.response());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          write(new JsonRpcMessage.ErrorResponse(r.id(), McpEdge.errorOf(e)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         return;
       }
       if (sid == null) {
@@ -192,7 +214,9 @@ public final class StdioTransport {
         }
         return;
       }
+      inFlight.incrementAndGet();
       edge.request(sid, r, new StdioOutbound(sid))
+          .whenComplete((o, e) -> inFlight.decrementAndGet())
           .thenAccept(
               o -> {
                 if (o instanceof RequestManager.Outcome.Responded resp) {
