@@ -1,0 +1,265 @@
+package io.erlmcp.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.erlmcp.actors.ErlmcpNode;
+import io.erlmcp.actors.Guardian;
+import io.erlmcp.http.HttpSettings;
+import io.erlmcp.http.HttpTransport;
+import io.erlmcp.persistence.PersistenceConfig;
+import io.erlmcp.runtime.server.McpServer;
+import io.erlmcp.transport.McpEdge;
+import io.erlmcp.transport.Metrics;
+import io.erlmcp.transport.StdioTransport;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import kamon.Kamon;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code erlmcp serve}: one node serving an example server over stdio or Streamable HTTP. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve an MCP server over stdio or Streamable HTTP.",
+      "HTTP mode keeps sessions in Cassandra (--journal cassandra, the default);",
+      "stdio mode uses the embedded journal (an H2 file) so it starts in seconds."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Transport transport;
+
+  static final class Transport {
+    @Option(names = "--stdio", required = true, description = "Serve MCP on stdin/stdout.")
+    boolean stdio;
+
+    @Option(
+        names = "--http",
+        required = true,
+        paramLabel = "HOST:PORT",
+        description = "Serve Streamable HTTP at http://HOST:PORT/mcp.")
+    String http;
+  }
+
+  @Option(
+      names = "--server",
+      defaultValue = "hello",
+      paramLabel = "NAME",
+      description = "Example server to serve: hello (default) or conformance.")
+  String server;
+
+  @Option(
+      names = "--journal",
+      paramLabel = "MODE",
+      description = "Where sessions are journaled: cassandra or embedded. Default: cassandra"
+          + " for --http, embedded for --stdio.")
+  String journal;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "var/erlmcp",
+      paramLabel = "DIR",
+      description = "Directory of the embedded journal (default var/erlmcp).")
+  Path dataDir;
+
+  @Option(
+      names = "--management",
+      paramLabel = "HOST:PORT",
+      description = "Pekko Management (/health, /ready, /cluster/members); HTTP mode default"
+          + " 127.0.0.1:8558, 'off' to disable.")
+  String management;
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "HOST:PORT",
+      description = "Prometheus endpoint (Kamon); HTTP mode default 127.0.0.1:9095, 'off' to"
+          + " disable.")
+  String metrics;
+
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      description = "Artery port of this node (default: a free port; a single node needs none).")
+  Integer clusterPort;
+
+  @Option(
+      names = "--allow-origin",
+      paramLabel = "ORIGIN",
+      description = "Add a browser Origin to the allow list (repeatable; '*' allows any).")
+  List<String> allowOrigins;
+
+  @Override
+  public Integer call() throws Exception {
+    Supplier<McpServer> factory = Servers.ALL.get(server);
+    if (factory == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "unknown server '" + server + "' (known: " + Servers.ALL.keySet() + ")");
+    }
+    boolean stdio = transport.stdio;
+    String host = null;
+    int port = 0;
+    if (!stdio) {
+      InetSocketAddress addr = parseHostPort("--http", transport.http);
+      host = addr.getHostString();
+      port = addr.getPort();
+    }
+    String mode = journal != null ? journal : (stdio ? "embedded" : "cassandra");
+    PersistenceConfig.Mode persistenceMode;
+    try {
+      persistenceMode = PersistenceConfig.Mode.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("erlmcp.persistence.mode", persistenceMode.name().toLowerCase(java.util.Locale.ROOT));
+    overrides.put(
+        "erlmcp.persistence.embedded.path", dataDir.resolve("journal").toAbsolutePath().toString());
+    if (clusterPort != null) {
+      overrides.put("pekko.remote.artery.canonical.port", clusterPort);
+    }
+    String mgmt = management != null ? management : (stdio ? "off" : "127.0.0.1:8558");
+    if (!mgmt.equals("off")) {
+      InetSocketAddress m = parseHostPort("--management", mgmt);
+      overrides.put("pekko.management.http.hostname", m.getHostString());
+      overrides.put("pekko.management.http.port", m.getPort());
+    }
+    String prom = metrics != null ? metrics : (stdio ? "off" : "127.0.0.1:9095");
+    if (!prom.equals("off")) {
+      InetSocketAddress m = parseHostPort("--metrics", prom);
+      overrides.put("kamon.prometheus.embedded-server.hostname", m.getHostString());
+      overrides.put("kamon.prometheus.embedded-server.port", m.getPort());
+      overrides.put("kamon.modules.prometheus-reporter.enabled", true);
+    }
+    Config app = ConfigFactory.parseMap(overrides);
+    if (allowOrigins != null) {
+      List<String> origins =
+          new java.util.ArrayList<>(
+              ConfigFactory.defaultReference().getStringList("erlmcp.http.allowed-origins"));
+      origins.addAll(allowOrigins);
+      app = app.withValue("erlmcp.http.allowed-origins", ConfigValueFactory.fromIterable(origins));
+    }
+    app =
+        app.withFallback(ConfigFactory.defaultApplication())
+            .withFallback(ConfigFactory.parseResources("erlmcp-node.conf"));
+    Config config = PersistenceConfig.forMode(persistenceMode, app);
+    PersistenceConfig.prepare(config);
+
+    Kamon.initWithoutAttaching(config);
+    McpServer mcpServer = factory.get();
+    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+    Guardian.TransportSpec spec;
+    if (stdio) {
+      // stdout is MCP's alone: anything else printed by mistake goes to stderr.
+      OutputStream mcpOut = new FileOutputStream(FileDescriptor.out);
+      System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+      InputStream in = System.in;
+      spec =
+          new Guardian.TransportSpec(
+              "stdio",
+              core ->
+                  StdioTransport.create(
+                      new McpEdge(core, new Metrics()), in, new java.io.BufferedOutputStream(mcpOut), stop::countDown));
+      bound.complete(null);
+    } else {
+      HttpSettings settings = HttpSettings.from(config).withAddress(host, port);
+      spec =
+          new Guardian.TransportSpec(
+              "http",
+              core -> HttpTransport.create(core, new McpEdge(core, new Metrics()), settings, bound));
+    }
+    ErlmcpNode node;
+    try {
+      node = ErlmcpNode.start("erlmcp", config, mcpServer, List.of(spec), Duration.ofSeconds(60));
+    } catch (IllegalStateException e) {
+      System.err.println("erlmcp: " + e.getMessage());
+      Kamon.stop();
+      return 1;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  node.close();
+                },
+                "erlmcp-shutdown"));
+    try {
+      bound.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      System.err.println("erlmcp: cannot listen on " + transport.http + ": " + c.getMessage());
+      node.close();
+      Kamon.stop();
+      return 1;
+    }
+    if (!mgmt.equals("off")) {
+      try {
+        PekkoManagement.get(node.system()).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        System.err.println("erlmcp: cannot start Pekko Management on " + mgmt + ": " + e.getMessage());
+        node.close();
+        Kamon.stop();
+        return 1;
+      }
+    }
+    if (!stdio) {
+      System.err.println(
+          "erlmcp: serving '"
+              + server
+              + "' on http://"
+              + transport.http
+              + "/mcp (journal: "
+              + mode
+              + ")");
+    }
+    stop.await();
+    node.close();
+    Kamon.stop();
+    return 0;
+  }
+
+  private InetSocketAddress parseHostPort(String option, String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + " needs HOST:PORT, not '" + value + "'");
+    }
+    String h = value.substring(0, colon);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    try {
+      int p = Integer.parseInt(value.substring(colon + 1));
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return InetSocketAddress.createUnresolved(h, p);
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + ": bad port in '" + value + "'");
+    }
+  }
+}
