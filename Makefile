@@ -35,3 +35,8 @@ cassandra-stop:
 
 clean:
 	$(MVN) clean
+
+.PHONY: bench
+# Side-by-side benchmark (erlmcp, Java SDK, reference server); docs/benchmarks.md. BENCH_ARGS=--quick
+bench:
+	bench/run.sh $(BENCH_ARGS)
