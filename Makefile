@@ -24,8 +24,9 @@ test:
 test-unit:
 	$(MVN) -Dsurefire.excludedGroups=cassandra,interop verify
 
+# Side-by-side benchmark (erlmcp, Java SDK, reference server); docs/benchmarks.md. BENCH_ARGS=--quick
 bench: build
-	bench/run.sh
+	bench/run.sh $(BENCH_ARGS)
 
 cassandra-start:
 	bin/cassandra start --dir $(CASSANDRA_DIR)
@@ -36,7 +37,3 @@ cassandra-stop:
 clean:
 	$(MVN) clean
 
-.PHONY: bench
-# Side-by-side benchmark (erlmcp, Java SDK, reference server); docs/benchmarks.md. BENCH_ARGS=--quick
-bench:
-	bench/run.sh $(BENCH_ARGS)
