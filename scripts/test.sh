@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# `make test`: every test suite, with all of its own setup, on a fresh machine.
+#
+#   1. the npm tooling (official MCP SDK, reference server, conformance suite)
+#   2. a real local Cassandra node for the tests (var/test-cassandra, CQL port 19042)
+#   3. mvn verify: unit tests, actor tests, Cassandra integration tests, HTTP/stdio integration
+#      tests and the interop suite (official MCP Java SDK client against erlmcp processes)
+#   4. the official MCP conformance suite (2025-11-25 requirements) against the conformance
+#      example served by a real erlmcp node on that Cassandra
+#
+# Ends with one line "make test: N passed, N failed". Exit status 0 only if everything passed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+CASSANDRA_DIR="$ROOT/var/test-cassandra"
+CQL_PORT="${ERLMCP_TEST_CQL_PORT:-19042}"
+STORAGE_PORT="${ERLMCP_TEST_STORAGE_PORT:-17000}"
+export ERLMCP_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CQL_PORT"
+failed=0
+server_pid=""
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  bin/cassandra stop --dir "$CASSANDRA_DIR" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  echo "test: '$1' is missing; installing $2 with apt-get" >&2
+  (apt-get update -qq && apt-get install -y -qq "$2") >/dev/null 2>&1 || {
+    echo "test: could not install $2" >&2
+    exit 1
+  }
+}
+need java openjdk-17-jdk-headless
+need mvn maven
+need node nodejs
+need npm npm
+need curl curl
+
+section "npm tooling (official MCP SDK, reference server, conformance suite)"
+tools/js/setup.sh || { echo "test: npm setup failed" >&2; exit 1; }
+
+section "local Cassandra for the tests ($ERLMCP_CASSANDRA_CONTACT_POINTS)"
+bin/cassandra start --dir "$CASSANDRA_DIR" --port "$CQL_PORT" --storage-port "$STORAGE_PORT" \
+  || { echo "test: Cassandra did not start" >&2; exit 1; }
+
+section "mvn verify (unit, actors, Cassandra, HTTP/stdio integration, interop)"
+rm -rf ./*/target/surefire-reports
+mvn -B -ntp verify || failed=1
+
+section "official MCP conformance suite (2025-11-25) against the conformance example"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkdir -p var
+bin/erlmcp serve --http "127.0.0.1:$port" --server conformance --journal cassandra \
+  --management off --metrics off >var/conformance-server.log 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  curl -s -o /dev/null "http://127.0.0.1:$port/mcp" -X DELETE && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.5
+done
+conformance_passed=0
+conformance_failed=0
+if interop-tests/run-conformance.sh "http://127.0.0.1:$port/mcp" \
+    --expected-failures interop-tests/expected-failures.txt >var/conformance.log 2>&1; then
+  :
+else
+  failed=1
+  echo "test: conformance suite failed; server log in var/conformance-server.log" >&2
+fi
+sed -n '/=== SUMMARY ===/,$p' var/conformance.log
+read -r conformance_passed conformance_failed < <(
+  sed -n 's/^Total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' var/conformance.log | tail -1)
+conformance_passed=${conformance_passed:-0}
+conformance_failed=${conformance_failed:-0}
+kill "$server_pid" 2>/dev/null
+wait "$server_pid" 2>/dev/null
+server_pid=""
+
+# Totals: JUnit tests from the Surefire reports plus conformance checks.
+read -r junit_total junit_bad < <(python3 - <<'PY'
+import glob, xml.etree.ElementTree as ET
+t = b = 0
+for f in glob.glob("*/target/surefire-reports/TEST-*.xml"):
+    r = ET.parse(f).getroot()
+    t += int(r.get("tests", 0)) - int(r.get("skipped", 0))
+    b += int(r.get("failures", 0)) + int(r.get("errors", 0))
+print(t, b)
+PY
+)
+passed=$((junit_total - junit_bad + conformance_passed))
+bad=$((junit_bad + conformance_failed))
+if [[ $failed -ne 0 && $bad -eq 0 ]]; then bad=1; fi
+echo
+echo "make test: $passed passed, $bad failed"
+exit $failed
