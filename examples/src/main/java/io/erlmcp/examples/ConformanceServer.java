@@ -15,6 +15,7 @@ import io.erlmcp.runtime.server.ResourceTemplate;
 import io.erlmcp.runtime.server.Tool;
 import io.erlmcp.runtime.server.ToolResult;
 import io.erlmcp.runtime.server.UriTemplate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -116,6 +117,11 @@ public final class ConformanceServer {
    * (on a daemon thread; it lives as long as the JVM).
    */
   public static McpServer create() {
+    return create(Duration.ofMillis(WATCHED_PERIOD_MILLIS));
+  }
+
+  /** @param watchedPeriod how often the watched resource changes (tests shorten it) */
+  static McpServer create(Duration watchedPeriod) {
     AtomicLong watchedVersion = new AtomicLong();
     McpServer server =
         McpServer.builder(NAME, VERSION)
@@ -150,8 +156,8 @@ public final class ConformanceServer {
           watchedVersion.incrementAndGet();
           server.resourceUpdated(WATCHED_URI);
         },
-        WATCHED_PERIOD_MILLIS,
-        WATCHED_PERIOD_MILLIS,
+        watchedPeriod.toMillis(),
+        watchedPeriod.toMillis(),
         TimeUnit.MILLISECONDS);
     return server;
   }
