@@ -47,7 +47,17 @@ public final class SchemaValidator {
   public List<String> validate(JsonNode schema, JsonNode instance) {
     Schema compiled = compile(schema);
     List<Error> errors = compiled.validate(instance);
-    return errors.stream().limit(MAX_REPORTED).map(Error::toString).toList();
+    return errors.stream().limit(MAX_REPORTED).map(SchemaValidator::describe).toList();
+  }
+
+  /** "/path: message", or just the message for the root (networknt prints ": msg" there). */
+  private static String describe(Error e) {
+    String where = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+    String msg = e.getMessage();
+    if (where.isEmpty() || where.equals("$") || where.equals("/")) {
+      return msg.startsWith(": ") ? msg.substring(2) : msg;
+    }
+    return msg.startsWith(where) ? msg : where + ": " + msg;
   }
 
   /** Compiles (and caches) a schema, failing fast on a schema that is not valid. */

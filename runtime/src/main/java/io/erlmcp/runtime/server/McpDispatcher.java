@@ -16,7 +16,6 @@ import io.erlmcp.runtime.schema.SchemaValidator;
 import io.erlmcp.runtime.session.SessionCommand;
 import io.erlmcp.runtime.session.SessionState;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -610,9 +609,7 @@ public final class McpDispatcher {
     if (!n.isObject()) {
       throw invalidParams(what + " must be an object");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = n.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
       JsonNode val = e.getValue();
       out.put(e.getKey(), val.isTextual() ? val.asText() : val.toString());
     }
@@ -694,14 +691,23 @@ public final class McpDispatcher {
       }
       ObjectNode p = Json.object();
       p.set("progressToken", progressToken);
-      p.put("progress", progress);
+      putNumber(p, "progress", progress);
       if (total != null) {
-        p.put("total", total);
+        putNumber(p, "total", total);
       }
       if (message != null && protocolVersion().hasProgressMessage()) {
         p.put("message", message);
       }
       out.notify(McpMethods.NOTIFICATION_PROGRESS, p);
+    }
+
+    /** Whole numbers go out as integers (50, not 50.0), as clients written in JS expect. */
+    private void putNumber(ObjectNode p, String field, double v) {
+      if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+        p.put(field, (long) v);
+      } else {
+        p.put(field, v);
+      }
     }
 
     @Override
