@@ -45,6 +45,14 @@ public final class SessionEntity
 
   /** The answer to {@link Execute}: the state after the command, or why it was refused. */
   public record Reply(SessionState state, JsonRpcError error) implements CborSerializable {
+    public Reply {
+      // Jackson reads a null JsonNode back as NullNode, so an error without data would come
+      // back from another node with "data": null. Absent and JSON null data are one here.
+      if (error != null && error.data() != null && error.data().isNull()) {
+        error = error.withData(null);
+      }
+    }
+
     public boolean accepted() {
       return error == null;
     }

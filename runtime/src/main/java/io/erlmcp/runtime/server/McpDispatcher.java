@@ -27,7 +27,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,6 +166,10 @@ public final class McpDispatcher {
             return (JsonRpcMessage) new JsonRpcMessage.Response(request.id(), r);
           }
           Throwable cause = unwrap(err);
+          if (cause instanceof HandlerTimeoutException) {
+            // Our own deadline cancelled the handler: the client still gets its answer.
+            return new JsonRpcMessage.ErrorResponse(request.id(), toError(request.method(), cause));
+          }
           if (cause instanceof CancellationException || cancel.isCancelled()) {
             throw cause instanceof CancellationException ce
                 ? ce
@@ -535,15 +542,65 @@ public final class McpDispatcher {
     return result;
   }
 
+  /**
+   * The dispatcher's own deadline passed. Distinct from a {@link TimeoutException} a handler
+   * fails with (a client that did not answer sampling, say), which must not cancel the request.
+   */
+  static final class HandlerTimeoutException extends TimeoutException {
+    HandlerTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
+
+  private static ScheduledThreadPoolExecutor deadlineTimer() {
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "erlmcp-handler-deadlines");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /**
+   * {@code f}, or a {@link HandlerTimeoutException} once {@code timeout} passes; then the
+   * request's token is cancelled (which cancels the handler's future) before the timeout is
+   * reported, so a timed-out handler is already cancelled when its caller hears of it.
+   */
   private static <T> CompletableFuture<T> withTimeout(
       CompletableFuture<T> f, Duration timeout, Ctx ctx) {
-    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (v, e) -> {
-              if (unwrap(e) instanceof TimeoutException) {
-                ctx.cancellation().cancel("timed out after " + timeout.toMillis() + " ms");
+    CompletableFuture<T> timed = new CompletableFuture<>();
+    AtomicBoolean timedOut = new AtomicBoolean();
+    long ms = timeout.toMillis();
+    ScheduledFuture<?> deadline =
+        DEADLINES.schedule(
+            () -> {
+              if (!f.isDone() && timedOut.compareAndSet(false, true)) {
+                String why = "timed out after " + ms + " ms";
+                ctx.cancellation().cancel(why);
+                timed.completeExceptionally(new HandlerTimeoutException(why));
               }
-            });
+            },
+            ms,
+            TimeUnit.MILLISECONDS);
+    f.whenComplete(
+        (v, e) -> {
+          deadline.cancel(false);
+          if (timedOut.get()) {
+            return; // the deadline answers (this is the cancellation it caused)
+          }
+          if (e != null) {
+            timed.completeExceptionally(e);
+          } else {
+            timed.complete(v);
+          }
+        });
+    return timed;
   }
 
   private static CompletableFuture<JsonNode> done(JsonNode result) {

@@ -39,8 +39,12 @@ public final class UriTemplate {
       }
       re.append(Pattern.quote(template.substring(last, m.start())));
       String op = m.group(1);
+      if (queryStarted && !op.equals("?") && !op.equals("&")) {
+        // The query part is matched as a whole at the end; nothing but query may follow it.
+        throw new IllegalArgumentException("expression after a query expression: " + template);
+      }
       List<String> names = new ArrayList<>();
-      for (String v : m.group(2).split(",")) {
+      for (String v : m.group(2).split(",", -1)) {
         String name = v.replaceAll("[:*].*$", "").trim();
         if (name.isEmpty()) {
           throw new IllegalArgumentException("empty variable in " + template);
