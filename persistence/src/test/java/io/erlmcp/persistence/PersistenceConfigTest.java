@@ -42,6 +42,13 @@ class PersistenceConfigTest {
     assertEquals(
         "LOCAL_QUORUM",
         config.getString("datastax-java-driver.profiles." + read + ".basic.request.consistency"));
+    assertEquals(
+        java.time.Duration.ofSeconds(5),
+        config.getDuration("datastax-java-driver.profiles." + write + ".basic.request.timeout"));
+    assertEquals(
+        java.time.Duration.ofSeconds(30),
+        config.getDuration("datastax-java-driver.basic.request.timeout"),
+        "schema creation runs on the default profile and needs more than the driver's 2 s");
     assertEquals(PersistenceConfig.Mode.CASSANDRA, PersistenceConfig.modeOf(config));
   }
 

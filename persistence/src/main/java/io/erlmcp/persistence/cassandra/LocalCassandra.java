@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +146,7 @@ public final class LocalCassandra {
   private static final String MAIN_CLASS = "org.apache.cassandra.service.CassandraDaemon";
   private static final Duration POLL = Duration.ofMillis(500);
   private static final int LOG_TAIL_LINES = 40;
+  private static final String LOCK_FILE = "launcher.lock";
 
   private final Settings settings;
   private final NodeFiles files;
@@ -171,6 +175,21 @@ public final class LocalCassandra {
    */
   public synchronized Started start() {
     long began = System.nanoTime();
+    // Launchers of the same directory take turns: the second one then finds the first's node.
+    try (FileChannel channel = lockFile(); FileLock lock = channel.lock()) {
+      return startLocked(began);
+    } catch (IOException e) {
+      throw new LocalCassandraException("Cannot lock " + files.dir().resolve(LOCK_FILE), e);
+    }
+  }
+
+  private FileChannel lockFile() throws IOException {
+    Files.createDirectories(files.dir());
+    return FileChannel.open(
+        files.dir().resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  private Started startLocked(long began) {
     Optional<String> running = CqlProbe.releaseVersion(settings.host(), settings.nativePort());
     if (running.isPresent()) {
       return new Started(false, livePid(), running.get(), since(began));
