@@ -295,6 +295,11 @@ class HelloServerTest {
 
   /** A context that records every progress call, muted or not. */
   static final class StubContext implements RequestContext {
+    @Override
+    public CompletionStage<JsonNode> pingClient(Duration timeout) {
+      return CompletableFuture.completedFuture(Json.object());
+    }
+
     final List<Double> progress = new CopyOnWriteArrayList<>();
     private final CancellationToken cancel = new CancellationToken();
 

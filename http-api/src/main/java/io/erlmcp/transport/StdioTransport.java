@@ -8,6 +8,7 @@ import io.erlmcp.runtime.jsonrpc.JsonRpcError;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
 import io.erlmcp.runtime.jsonrpc.RequestId;
 import io.erlmcp.runtime.protocol.McpMethods;
+import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.server.Outbound;
 import io.erlmcp.runtime.session.SessionState;
 import java.io.ByteArrayOutputStream;
@@ -68,6 +69,8 @@ public final class StdioTransport {
                       Integer.MAX_VALUE - 8,
                       edge.core().config().getBytes("erlmcp.stdio.max-line-bytes"));
           StdioTransport t = new StdioTransport(edge, in, out, max, onEof);
+          McpServer.Listener listener = t.new CatalogListener();
+          edge.core().server().addListener(listener);
           Thread reader = new Thread(t::readLoop, "erlmcp-stdio-reader");
           reader.setDaemon(true);
           reader.start();
@@ -75,6 +78,7 @@ public final class StdioTransport {
               .onSignal(
                   PostStop.class,
                   s -> {
+                    edge.core().server().removeListener(listener);
                     reader.interrupt();
                     return Behaviors.same();
                   })
@@ -249,6 +253,38 @@ public final class StdioTransport {
         out.flush();
       } catch (IOException e) {
         log.warn("cannot write to stdout: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** list_changed and resources/updated for this process's session. */
+  private final class CatalogListener implements McpServer.Listener {
+    @Override
+    public void catalogChanged(McpServer.CatalogKind kind) {
+      if (sessionId == null) {
+        return;
+      }
+      String method =
+          switch (kind) {
+            case TOOLS -> McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED;
+            case RESOURCES -> McpMethods.NOTIFICATION_RESOURCES_LIST_CHANGED;
+            case PROMPTS -> McpMethods.NOTIFICATION_PROMPTS_LIST_CHANGED;
+          };
+      write(new JsonRpcMessage.Notification(method, null));
+    }
+
+    @Override
+    public void resourceUpdated(String uri) {
+      String sid = sessionId;
+      if (sid == null) {
+        return;
+      }
+      SessionState s = edge.core().sessions().cached(sid);
+      if (s != null && s.subscriptions().contains(uri)) {
+        write(
+            new JsonRpcMessage.Notification(
+                McpMethods.NOTIFICATION_RESOURCES_UPDATED,
+                io.erlmcp.runtime.Json.object().put("uri", uri)));
       }
     }
   }

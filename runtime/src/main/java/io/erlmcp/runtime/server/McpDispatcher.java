@@ -802,6 +802,15 @@ public final class McpDispatcher {
     }
 
     @Override
+    public CompletionStage<JsonNode> pingClient(Duration timeout) {
+      if (cancel.isCancelled()) {
+        return CompletableFuture.failedFuture(new CancellationException(cancel.reason()));
+      }
+      return out.request(
+          McpMethods.PING, Json.object(), timeout != null ? timeout : settings.clientRequestTimeout());
+    }
+
+    @Override
     public CompletionStage<JsonNode> listRoots(Duration timeout) {
       return ask("roots", McpMethods.ROOTS_LIST, Json.object(), timeout);
     }

@@ -52,6 +52,9 @@ public interface RequestContext {
   /** {@code elicitation/create} (form or URL mode); needs the client's elicitation capability. */
   CompletionStage<JsonNode> elicit(ObjectNode params, Duration timeout);
 
+  /** {@code ping} to the client: completes when it answers. Every client must answer pings. */
+  CompletionStage<JsonNode> pingClient(Duration timeout);
+
   /** {@code roots/list}; needs the client's roots capability. */
   CompletionStage<JsonNode> listRoots(Duration timeout);
 
