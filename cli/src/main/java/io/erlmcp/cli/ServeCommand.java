@@ -27,7 +27,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import kamon.Kamon;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import picocli.CommandLine;
@@ -66,7 +65,9 @@ final class ServeCommand implements Callable<Integer> {
       names = "--server",
       defaultValue = "hello",
       paramLabel = "NAME",
-      description = "Example server to serve: hello (default) or conformance.")
+      description =
+          "Server to serve: hello (default), conformance, or the name of a class with a public"
+              + " static McpServer create() (on ERLMCP_CLASSPATH).")
   String server;
 
   @Option(
@@ -111,10 +112,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Supplier<McpServer> factory = Servers.ALL.get(server);
-    if (factory == null) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "unknown server '" + server + "' (known: " + Servers.ALL.keySet() + ")");
+    McpServer mcpServer;
+    try {
+      mcpServer = Servers.resolve(server);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     boolean stdio = transport.stdio;
     String host = null;
@@ -167,7 +169,6 @@ final class ServeCommand implements Callable<Integer> {
     PersistenceConfig.prepare(config);
 
     Kamon.initWithoutAttaching(config);
-    McpServer mcpServer = factory.get();
     CountDownLatch stop = new CountDownLatch(1);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     Guardian.TransportSpec spec;
