@@ -13,7 +13,9 @@
 # measured settings, measures, and kills it. Results: bench/results/<date>-<host>.json and .md.
 #
 # Environment (defaults in brackets):
-#   ERLMCP_HTTP_CMD   [bin/erlmcp serve --http 127.0.0.1:{PORT} --server hello]  {PORT} is replaced
+#   ERLMCP_HTTP_CMD   [bin/erlmcp serve --http 127.0.0.1:{PORT} --server hello --journal embedded ...]
+#                     {PORT} is replaced. The echo hot path writes nothing to the journal, so the
+#                     embedded journal only changes where initialize is stored.
 #   ERLMCP_HTTP_URL   [http://127.0.0.1:{PORT}/mcp]
 #   ERLMCP_STDIO_CMD  [bin/erlmcp serve --stdio --server hello]
 #   ERLMCP_TOOL / ERLMCP_TOOL_ARGS   [echo / {"message":"hello"}]
@@ -212,13 +214,18 @@ bench_server() {
 # --- the three servers -------------------------------------------------------------------------
 erlmcp_http="${ERLMCP_HTTP_CMD:-}"
 erlmcp_stdio="${ERLMCP_STDIO_CMD:-}"
+# Defaults kept in variables: a '}' inside ${var:-...} would end the expansion early.
+default_erlmcp_http='bin/erlmcp serve --http 127.0.0.1:{PORT} --server hello --journal embedded'
+default_erlmcp_http+=" --data-dir $root/var/bench --management off --metrics off"
+default_erlmcp_stdio="bin/erlmcp serve --stdio --server hello --data-dir $root/var/bench-stdio"
+default_erlmcp_url='http://127.0.0.1:{PORT}/mcp'
 if [ -z "$erlmcp_http$erlmcp_stdio" ] && [ ! -x bin/erlmcp ]; then
   case ",$only," in *",erlmcp,"*) echo "erlmcp: not built, skipped"; skipped+=(erlmcp) ;; esac
 else
   bench_server erlmcp \
-    "${erlmcp_http:-bin/erlmcp serve --http 127.0.0.1:{PORT} --server hello}" \
-    "${ERLMCP_HTTP_URL:-http://127.0.0.1:{PORT}/mcp}" \
-    "${erlmcp_stdio:-bin/erlmcp serve --stdio --server hello}" \
+    "${erlmcp_http:-$default_erlmcp_http}" \
+    "${ERLMCP_HTTP_URL:-$default_erlmcp_url}" \
+    "${erlmcp_stdio:-$default_erlmcp_stdio}" \
     "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS"
 fi
 
