@@ -14,8 +14,9 @@ build:
 
 run: build
 	bin/cassandra start --dir $(CASSANDRA_DIR)
-	@trap 'bin/cassandra stop --dir $(CASSANDRA_DIR)' EXIT; \
-	  bin/erlmcp serve --http $(HTTP) --server $(SERVER) --journal cassandra
+	@bash -c "trap 'bin/cassandra stop --dir $(CASSANDRA_DIR)' EXIT; trap 'true' INT; \
+	  bin/erlmcp serve --http $(HTTP) --server $(SERVER) --journal cassandra; \
+	  code=\$$?; [ \$$code -eq 0 ] || [ \$$code -eq 130 ] || [ \$$code -eq 143 ]"
 
 test:
 	scripts/test.sh
