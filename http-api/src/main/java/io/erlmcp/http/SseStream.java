@@ -138,8 +138,14 @@ final class SseStream {
     synchronized (this) {
       if (err != null) {
         // Not journaled: deliver anyway (the live client still gets it) but without an id, so
-        // it cannot be claimed as resumable.
-        log.warn("stream {} of session {}: journal append failed: {}", streamId, sessionId, err.toString());
+        // it cannot be claimed as resumable. A session ended meanwhile (DELETE while a request
+        // ran) is expected; anything else is worth a warning.
+        if (io.erlmcp.transport.McpEdge.isSessionNotFound(io.erlmcp.transport.McpEdge.errorOf(err))) {
+          log.debug("stream {} of session {}: session ended, not journaled", streamId, sessionId);
+        } else {
+          log.warn(
+              "stream {} of session {}: journal append failed: {}", streamId, sessionId, err.toString());
+        }
         for (String p : batch) {
           deliver(SseFormat.event(null, p));
         }
