@@ -166,7 +166,7 @@ public final class StreamableHttp extends AllDirectives {
 
   private HttpResponse tooLarge() {
     return error(
-        StatusCodes.PAYLOAD_TOO_LARGE,
+        StatusCodes.CONTENT_TOO_LARGE,
         JsonRpcError.invalidRequest(
             "Request body larger than " + settings.maxBodyBytes() + " bytes"));
   }

@@ -177,6 +177,7 @@ public final class LocalCassandra {
     long began = System.nanoTime();
     // Launchers of the same directory take turns: the second one then finds the first's node.
     try (FileChannel channel = lockFile(); FileLock lock = channel.lock()) {
+      assert lock.isValid();
       return startLocked(began);
     } catch (IOException e) {
       throw new LocalCassandraException("Cannot lock " + files.dir().resolve(LOCK_FILE), e);
