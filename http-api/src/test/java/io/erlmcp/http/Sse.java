@@ -124,6 +124,24 @@ final class Sse implements AutoCloseable {
     return e.json();
   }
 
+  /** The next event, or empty when the stream ended; fails when neither happens in time. */
+  java.util.Optional<Event> nextOrEnd(Duration timeout) {
+    Object o = poll(timeout);
+    if (o == null) {
+      fail("neither an event nor the end within " + timeout + "; seen: " + seen);
+    }
+    if (o == END) {
+      queue.add(END);
+      return java.util.Optional.empty();
+    }
+    if (o instanceof IOException e) {
+      fail("SSE stream broke: " + e + "; seen: " + seen);
+    }
+    Event e = (Event) o;
+    seen.add(e);
+    return java.util.Optional.of(e);
+  }
+
   /** Asserts the stream ends within {@code timeout} with no further event. */
   void expectEnd(Duration timeout) {
     Object o = poll(timeout);

@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /** A real in-process erlmcp node serving a {@link TestServer} over Streamable HTTP on loopback. */
-final class TestNode implements AutoCloseable {
-  final ErlmcpNode node;
-  final TestServer server;
-  final McpEdge edge;
+public final class TestNode implements AutoCloseable {
+  public final ErlmcpNode node;
+  public final TestServer server;
+  public final McpEdge edge;
   final URI uri;
   private final Path tempDir;
 
@@ -53,7 +53,7 @@ final class TestNode implements AutoCloseable {
   }
 
   /** A node with the in-memory journal. */
-  static TestNode start(String name, String extra) {
+  public static TestNode start(String name, String extra) {
     Path dir = tempDir();
     Config config =
         ConfigFactory.parseString(

@@ -29,16 +29,18 @@ import java.util.concurrent.atomic.AtomicReference;
  *       returns "done n";
  *   <li>{@code slow {ms}}: reports progress 1, 2, ... every 100 ms and completes after {@code ms}
  *       with "slow done"; cancellation stops it and is recorded in {@link #slowCancelled};
+ *   <li>{@code stuck}: never completes; its own timeout is 500 ms; cancellation is recorded in
+ *       {@link #slowCancelled} as "stuck id";
  *   <li>{@code sample {prompt}}: asks the client sampling/createMessage (configured timeout) and
  *       returns the text of its answer;
  *   <li>resources {@code test://a} and {@code test://b} (subscribable).
  * </ul>
  */
-final class TestServer {
+public final class TestServer {
   /** Request ids of slow calls that started, in order. */
-  final BlockingQueue<String> slowStarted = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> slowStarted = new LinkedBlockingQueue<>();
   /** Request ids of slow calls whose cancellation token fired. */
-  final BlockingQueue<String> slowCancelled = new LinkedBlockingQueue<>();
+  public final BlockingQueue<String> slowCancelled = new LinkedBlockingQueue<>();
 
   final McpServer server;
   private final ScheduledExecutorService timer;
@@ -65,6 +67,16 @@ final class TestServer {
                         })
                     .build())
             .tool(Tool.builder("slow").handler(this::slow).build())
+            .tool(
+                Tool.builder("stuck")
+                    .timeout(java.time.Duration.ofMillis(500))
+                    .handler(
+                        (args, ctx) -> {
+                          String id = ctx.requestId().toString();
+                          ctx.cancellation().onCancel(() -> slowCancelled.add("stuck " + id));
+                          return new CompletableFuture<ToolResult>();
+                        })
+                    .build())
             .tool(
                 Tool.builder("sample")
                     .handler(
@@ -150,7 +162,7 @@ final class TestServer {
     return result;
   }
 
-  static JsonNode textOf(JsonNode response) {
+  public static JsonNode textOf(JsonNode response) {
     return response.path("result").path("content").path(0).path("text");
   }
 }
