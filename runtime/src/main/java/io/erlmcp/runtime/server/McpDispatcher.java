@@ -164,7 +164,10 @@ public final class McpDispatcher {
             return (JsonRpcMessage) new JsonRpcMessage.Response(request.id(), r);
           }
           Throwable cause = unwrap(err);
-          if (cause instanceof CancellationException || cancel.isCancelled()) {
+          // A cancelled request gets no response. A timed-out one cancels its token too (to stop
+          // the handler) but is answered with an error.
+          if (cause instanceof CancellationException
+              || (cancel.isCancelled() && !(cause instanceof TimeoutException))) {
             throw cause instanceof CancellationException ce
                 ? ce
                 : new CancellationException(cancel.reason());
@@ -538,10 +541,13 @@ public final class McpDispatcher {
 
   private static <T> CompletableFuture<T> withTimeout(
       CompletableFuture<T> f, Duration timeout, Ctx ctx) {
-    return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+    // The deadline runs on a copy: a TimeoutException of the handler's own (a client request it
+    // made that timed out) fails f itself and must not be taken for the handler's deadline.
+    return f.copy()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (v, e) -> {
-              if (unwrap(e) instanceof TimeoutException) {
+              if (e != null && !f.isDone() && unwrap(e) instanceof TimeoutException) {
                 ctx.cancellation().cancel("timed out after " + timeout.toMillis() + " ms");
               }
             });
