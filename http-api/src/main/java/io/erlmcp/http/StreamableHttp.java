@@ -156,12 +156,26 @@ public final class StreamableHttp extends AllDirectives {
         .thenCompose(strict -> onPostBody(req, strict.getData(), acceptsSse, acceptsJson))
         .exceptionally(
             e -> {
-              Throwable c = e.getCause() != null ? e.getCause() : e;
-              if (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException) {
+              Throwable c = e;
+              while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+                c = c.getCause();
+              }
+              if (isTooLarge(c)) {
                 return tooLarge();
               }
               throw new java.util.concurrent.CompletionException(c);
             });
+  }
+
+  /**
+   * Whether reading the body failed on the size limit: a declared length over the limit fails
+   * with EntityStreamSizeException, a chunked body (no Content-Length) fails inside toStrict
+   * with EntityStreamException "Request too large".
+   */
+  private static boolean isTooLarge(Throwable c) {
+    return c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException
+        || (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamException ese
+            && "Request too large".equals(ese.info().summary()));
   }
 
   private HttpResponse tooLarge() {
