@@ -32,18 +32,22 @@ public final class HttpTransport {
     return Behaviors.setup(
         ctx -> {
           Materializer mat = Materializer.createMaterializer(ctx.getSystem());
-          Route route = new StreamableHttp(edge, settings, mat).route();
+          StreamableHttp mcp = new StreamableHttp(edge, settings, mat);
+          Route route = mcp.route();
           ctx.pipeToSelf(
               Http.get(ctx.getSystem())
                   .newServerAt(settings.host(), settings.port())
                   .bind(route),
               (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
-          return starting(ctx, settings, bound);
+          return starting(ctx, settings, bound, mcp);
         });
   }
 
   private static Behavior<Command> starting(
-      ActorContext<Command> ctx, HttpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+      ActorContext<Command> ctx,
+      HttpSettings settings,
+      CompletableFuture<InetSocketAddress> bound,
+      StreamableHttp mcp) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
@@ -55,7 +59,7 @@ public final class HttpTransport {
                       b.binding().localAddress().getPort(),
                       settings.path());
               bound.complete(b.binding().localAddress());
-              return running(b.binding());
+              return running(b.binding(), mcp);
             })
         .onMessage(
             BindFailed.class,
@@ -67,16 +71,18 @@ public final class HttpTransport {
                       settings.port(),
                       f.cause().getMessage());
               bound.completeExceptionally(f.cause());
+              mcp.close();
               return Behaviors.stopped();
             })
         .build();
   }
 
-  private static Behavior<Command> running(ServerBinding binding) {
+  private static Behavior<Command> running(ServerBinding binding, StreamableHttp mcp) {
     return Behaviors.receive(Command.class)
         .onSignal(
             PostStop.class,
             s -> {
+              mcp.close();
               binding.unbind();
               return Behaviors.same();
             })

@@ -245,6 +245,14 @@ final class SseStream {
     }
   }
 
+  /** Ends the current connection (a newer one takes over); the stream itself goes on. */
+  synchronized void closeConnection() {
+    if (connection != null) {
+      connection.complete();
+      connection = null;
+    }
+  }
+
   synchronized boolean isAttached() {
     return connection != null;
   }

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>HTTP status codes: 400 malformed JSON (-32700), missing session id, unsupported or
  * mismatched MCP-Protocol-Version; 403 Origin outside the allow list; 404 unknown or ended
- * session; 405 other methods; 406 unusable Accept; 409 a second standalone stream; 413 body over
+ * session; 405 other methods; 406 unusable Accept; 413 body over
  * the limit; 415 non-JSON body; 202 for notifications and responses; 503 with Retry-After when
  * the node is overloaded or its session store does not answer.
  */
@@ -67,12 +67,18 @@ public final class StreamableHttp extends AllDirectives {
   private final Materializer mat;
   private final JsonRpcCodec codec = new JsonRpcCodec();
   private final StreamRegistry streams = new StreamRegistry();
+  private final Broadcaster broadcaster = new Broadcaster();
 
   public StreamableHttp(McpEdge edge, HttpSettings settings, Materializer mat) {
     this.edge = edge;
     this.settings = settings;
     this.mat = mat;
-    edge.core().server().addListener(new Broadcaster());
+    edge.core().server().addListener(broadcaster);
+  }
+
+  /** Stops listening to the server's catalog (the listener is being stopped or restarted). */
+  public void close() {
+    edge.core().server().removeListener(broadcaster);
   }
 
   public Route route() {
@@ -503,16 +509,16 @@ public final class StreamableHttp extends AllDirectives {
         state -> lastEventId.isPresent() ? resume(sid, lastEventId.get()) : openStandalone(sid, state));
   }
 
+  /**
+   * A new standalone stream. One per session on a node: a newer GET takes over from an older
+   * connection (which is closed), since a client whose connection dropped may reconnect before
+   * the server has noticed the drop. Messages go only to the newest stream.
+   */
   private CompletionStage<HttpResponse> openStandalone(String sid, SessionState state) {
     synchronized (streams) {
       SseStream existing = streams.standalone(sid);
-      if (existing != null && existing.isAttached()) {
-        return done(
-            error(
-                StatusCodes.CONFLICT,
-                JsonRpcError.invalidRequest(
-                    "This session already has an open GET stream; resume it with Last-Event-ID"
-                        + " after it closes")));
+      if (existing != null) {
+        existing.closeConnection();
       }
       String streamId = "g" + randomId();
       SseStream s = newStream(sid, streamId);
