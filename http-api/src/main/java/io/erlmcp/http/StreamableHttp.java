@@ -27,6 +27,7 @@ import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -68,12 +69,21 @@ public final class StreamableHttp extends AllDirectives {
   private final JsonRpcCodec codec = new JsonRpcCodec();
   private final StreamRegistry streams = new StreamRegistry();
   private final Broadcaster broadcaster = new Broadcaster();
+  private final HttpResponse methodNotAllowed;
 
   public StreamableHttp(McpEdge edge, HttpSettings settings, Materializer mat) {
     this.edge = edge;
     this.settings = settings;
     this.mat = mat;
     edge.core().server().addListener(broadcaster);
+    this.methodNotAllowed =
+        HttpResponse.create()
+            .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+            .addHeader(Allow.create(HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE))
+            .withEntity(
+                ContentTypes.APPLICATION_JSON,
+                errorBody(
+                    JsonRpcError.invalidRequest("Method not allowed: use POST, GET or DELETE")));
   }
 
   /** Stops listening to the server's catalog (the listener is being stopped or restarted). */
@@ -99,15 +109,7 @@ public final class StreamableHttp extends AllDirectives {
                       post(() -> completeWithFuture(guard(() -> onPost(req)))),
                       get(() -> completeWithFuture(guard(() -> onGet(req)))),
                       delete(() -> completeWithFuture(guard(() -> onDelete(req)))),
-                      complete(
-                          HttpResponse.create()
-                              .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
-                              .addHeader(Allow.create(HttpMethods.GET, HttpMethods.POST, HttpMethods.DELETE))
-                              .withEntity(
-                                  ContentTypes.APPLICATION_JSON,
-                                  errorBody(
-                                      JsonRpcError.invalidRequest(
-                                          "Method not allowed: use POST, GET or DELETE")))));
+                      complete(methodNotAllowed));
                 }));
   }
 
@@ -157,8 +159,15 @@ public final class StreamableHttp extends AllDirectives {
         && req.entity().getContentLengthOption().getAsLong() > settings.maxBodyBytes()) {
       return done(tooLarge());
     }
-    return req.entity()
-        .toStrict(10_000, settings.maxBodyBytes(), mat)
+    if (req.entity() instanceof HttpEntity.Strict strict) {
+      // The usual case (a body with Content-Length, already in memory): no stream to run.
+      if (strict.getData().size() > settings.maxBodyBytes()) {
+        return done(tooLarge());
+      }
+      return onPostBody(req, strict.getData(), acceptsSse, acceptsJson);
+    }
+    return io.erlmcp.runtime.Stages.direct(
+            req.entity().toStrict(10_000, settings.maxBodyBytes(), mat))
         .thenCompose(strict -> onPostBody(req, strict.getData(), acceptsSse, acceptsJson))
         .exceptionally(
             e -> {

@@ -7,6 +7,7 @@ import io.erlmcp.runtime.jsonrpc.JsonRpcError;
 import io.erlmcp.runtime.jsonrpc.JsonRpcException;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
 import io.erlmcp.runtime.protocol.McpMethods;
+import io.erlmcp.runtime.server.CancellationToken;
 import io.erlmcp.runtime.server.McpDispatcher;
 import io.erlmcp.runtime.server.Outbound;
 import io.erlmcp.runtime.session.SessionCommand;
@@ -32,6 +33,7 @@ public final class McpEdge {
   private final PendingClientRequests pending;
   private final Metrics metrics;
   private final Duration requestAskTimeout;
+  private final int maxInlinePending;
 
   public McpEdge(Core core, Metrics metrics) {
     this.core = core;
@@ -43,6 +45,7 @@ public final class McpEdge {
     // The request itself has its own timeout (tool-timeout); this only bounds a lost reply.
     this.requestAskTimeout =
         core.config().getDuration("erlmcp.protocol.tool-timeout").plusSeconds(30);
+    this.maxInlinePending = core.config().getInt("erlmcp.requests.max-in-flight");
   }
 
   public Core core() {
@@ -120,14 +123,18 @@ public final class McpEdge {
           new RequestManager.Outcome.Responded(
               new JsonRpcMessage.ErrorResponse(request.id(), readOnly().error())));
     }
+    if (core.dispatcher().runsInline(request)) {
+      return inline(sessionId, request, out, start);
+    }
     CompletionStage<RequestManager.Outcome> outcome =
+        io.erlmcp.runtime.Stages.direct(
         AskPattern.ask(
             core.requests(),
             (org.apache.pekko.actor.typed.ActorRef<RequestManager.Outcome> replyTo) ->
                 new RequestManager.Start(
                     sessionId, request, core.sessions().port(sessionId), out, replyTo),
             requestAskTimeout,
-            core.system().scheduler());
+            core.system().scheduler()));
     return outcome.handle(
         (o, err) -> {
           if (err != null) {
@@ -136,6 +143,52 @@ public final class McpEdge {
                     new JsonRpcMessage.ErrorResponse(
                         request.id(), JsonRpcError.internalError("request did not complete")));
           }
+          metrics.request(request.method(), outcomeTag(o), System.nanoTime() - start);
+          return o;
+        });
+  }
+
+  private record InlineKey(String sessionId, io.erlmcp.runtime.jsonrpc.RequestId id) {}
+
+  private final java.util.Map<InlineKey, CancellationToken> inlineRunning =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The hot path: a request with no blocking user code runs here, on the receiving thread, with
+   * no actor and no thread hop. If it does not complete at once (it waits for the journal, say)
+   * it stays cancellable through its token, like a worker's request, and counts against the
+   * same in-flight bound.
+   */
+  private CompletionStage<RequestManager.Outcome> inline(
+      String sessionId, JsonRpcMessage.Request request, Outbound out, long start) {
+    CancellationToken token = new CancellationToken();
+    CompletableFuture<JsonRpcMessage> response =
+        core.dispatcher()
+            .respond(request, core.sessions().port(sessionId), out, token)
+            .toCompletableFuture();
+    if (!response.isDone()) {
+      InlineKey key = new InlineKey(sessionId, request.id());
+      if (inlineRunning.size() >= maxInlinePending || inlineRunning.putIfAbsent(key, token) != null) {
+        token.cancel("refused");
+        RequestManager.Outcome.Rejected rejected =
+            inlineRunning.size() >= maxInlinePending
+                ? new RequestManager.Outcome.Rejected(
+                    JsonRpcError.internalError("Server busy: too many requests waiting"), true)
+                : new RequestManager.Outcome.Rejected(
+                    JsonRpcError.invalidRequest(
+                        "Request id " + request.id() + " is already in use by a running request"),
+                    false);
+        metrics.request(request.method(), outcomeTag(rejected), System.nanoTime() - start);
+        return CompletableFuture.completedFuture(rejected);
+      }
+      response.whenComplete((r, e) -> inlineRunning.remove(key, token));
+    }
+    return response.handle(
+        (r, e) -> {
+          RequestManager.Outcome o =
+              e == null
+                  ? new RequestManager.Outcome.Responded(r)
+                  : new RequestManager.Outcome.Cancelled(token.reason());
           metrics.request(request.method(), outcomeTag(o), System.nanoTime() - start);
           return o;
         });
@@ -151,7 +204,12 @@ public final class McpEdge {
           id == null ? null : io.erlmcp.runtime.jsonrpc.RequestId.of(id);
       if (rid != null) {
         String reason = params.path("reason").asText("cancelled by the client");
-        core.requests().tell(new RequestManager.Cancel(sessionId, rid, reason));
+        CancellationToken inlineToken = inlineRunning.get(new InlineKey(sessionId, rid));
+        if (inlineToken != null) {
+          inlineToken.cancel(reason);
+        } else {
+          core.requests().tell(new RequestManager.Cancel(sessionId, rid, reason));
+        }
       }
       return CompletableFuture.completedFuture(null);
     }
@@ -172,6 +230,12 @@ public final class McpEdge {
   /** Ends a session (DELETE): persisted, running requests cancelled, waiting requests failed. */
   public CompletionStage<SessionState> end(String sessionId, String reason) {
     core.requests().tell(new RequestManager.CancelSession(sessionId, reason));
+    inlineRunning.forEach(
+        (k, t) -> {
+          if (k.sessionId().equals(sessionId)) {
+            t.cancel(reason);
+          }
+        });
     pending.failSession(sessionId, "session ended");
     return core.sessions()
         .execute(sessionId, new SessionCommand.End(System.currentTimeMillis(), reason))

@@ -1,5 +1,6 @@
 package io.erlmcp.actors.session;
 
+import io.erlmcp.runtime.Stages;
 import io.erlmcp.runtime.jsonrpc.JsonRpcError;
 import io.erlmcp.runtime.jsonrpc.JsonRpcException;
 import io.erlmcp.runtime.server.SessionPort;
@@ -52,8 +53,10 @@ public final class SessionGateway {
    * with a {@link JsonRpcException} (refused, or the store did not answer).
    */
   public CompletionStage<SessionState> execute(String sessionId, SessionCommand command) {
-    return entity(sessionId)
-        .<SessionEntity.Reply>ask(replyTo -> new SessionEntity.Execute(command, replyTo), askTimeout)
+    return Stages.direct(
+            entity(sessionId)
+                .<SessionEntity.Reply>ask(
+                    replyTo -> new SessionEntity.Execute(command, replyTo), askTimeout))
         .handle(
             (reply, err) -> {
               if (err != null) {
@@ -78,8 +81,7 @@ public final class SessionGateway {
 
   /** The state asked of the entity, bypassing the read copy. */
   public CompletionStage<SessionState> fresh(String sessionId) {
-    return entity(sessionId)
-        .<SessionState>ask(SessionEntity.Get::new, askTimeout)
+    return Stages.direct(entity(sessionId).<SessionState>ask(SessionEntity.Get::new, askTimeout))
         .handle(
             (state, err) -> {
               if (err != null) {

@@ -115,6 +115,11 @@ public final class JsonRpcCodec {
     if (bytes.length > limits.maxDocumentLength()) {
       return tooLarge();
     }
+    if (isAscii(bytes)) {
+      // The common case: pure ASCII is valid UTF-8 with no BOM, so Jackson's byte parser can
+      // read it directly, without decoding to chars first.
+      return parseBytes(bytes);
+    }
     CharBuffer chars;
     try {
       // newDecoder() reports malformed input instead of replacing it
@@ -142,6 +147,34 @@ public final class JsonRpcCodec {
     return parse(new StringReader(text.substring(start)));
   }
 
+  /**
+   * Printable-range ASCII only: no byte >= 0x80 (so valid UTF-8) and no NUL (Jackson's byte
+   * parser would take NULs for UTF-16/32 and decode them; the slow path rejects those).
+   */
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b <= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Decoded parseBytes(byte[] ascii) {
+    JsonNode tree;
+    try {
+      tree = treeReader.readTree(ascii);
+    } catch (StreamConstraintsException e) {
+      return tooLarge();
+    } catch (IOException e) {
+      return parseError("Parse error");
+    } catch (RuntimeException e) {
+      // defence in depth: a parser bug must not take the connection down
+      return parseError("Parse error");
+    }
+    return classify(tree);
+  }
+
   private Decoded parse(Reader reader) {
     JsonNode tree;
     try {
@@ -154,6 +187,10 @@ public final class JsonRpcCodec {
       // defence in depth: a parser bug must not take the connection down
       return parseError("Parse error");
     }
+    return classify(tree);
+  }
+
+  private Decoded classify(JsonNode tree) {
     if (tree == null || tree.isMissingNode()) {
       return parseError("Parse error: no JSON value");
     }

@@ -179,6 +179,25 @@ public final class McpDispatcher {
         });
   }
 
+  /**
+   * Whether a request may run on the thread that received it: it runs no user code that could
+   * block (protocol methods, errors, and tools declared {@link Tool.Execution#INLINE}). The
+   * others belong on the handler pool.
+   */
+  public boolean runsInline(JsonRpcMessage.Request request) {
+    return switch (request.method()) {
+      case McpMethods.TOOLS_CALL -> {
+        JsonNode name = request.params() == null ? null : request.params().get("name");
+        if (name == null || !name.isTextual()) {
+          yield true; // answered -32602 at once
+        }
+        yield server.tool(name.asText()).map(t -> t.execution() == Tool.Execution.INLINE).orElse(true);
+      }
+      case McpMethods.RESOURCES_READ, McpMethods.PROMPTS_GET, McpMethods.COMPLETION_COMPLETE -> false;
+      default -> true;
+    };
+  }
+
   /** The method table. Throws or fails with {@link JsonRpcException} for protocol errors. */
   public CompletionStage<JsonNode> handle(
       JsonRpcMessage.Request request,
@@ -574,6 +593,9 @@ public final class McpDispatcher {
    */
   private static <T> CompletableFuture<T> withTimeout(
       CompletableFuture<T> f, Duration timeout, Ctx ctx) {
+    if (f.isDone()) {
+      return f; // answered at once: no deadline to arm (the common case of inline tools)
+    }
     CompletableFuture<T> timed = new CompletableFuture<>();
     AtomicBoolean timedOut = new AtomicBoolean();
     long ms = timeout.toMillis();

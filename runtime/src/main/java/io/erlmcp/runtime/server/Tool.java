@@ -15,6 +15,8 @@ import java.util.function.BiFunction;
  * @param inputSchema a JSON Schema (2020-12 unless it says otherwise) for the arguments
  * @param outputSchema optional schema that {@code structuredContent} must satisfy
  * @param timeout how long a call may run before it is answered -32603 and its handler cancelled
+ * @param execution where the handler runs: {@link Execution#POOLED} (default for {@code
+ *     handler(..)}) or {@link Execution#INLINE} (default for {@code syncHandler(..)})
  */
 public record Tool(
     String name,
@@ -25,7 +27,27 @@ public record Tool(
     ObjectNode annotations,
     ArrayNode icons,
     Duration timeout,
+    Execution execution,
     ToolHandler handler) {
+
+  /**
+   * Where a tool's handler runs.
+   *
+   * <ul>
+   *   <li>{@code POOLED}: on the node's bounded handler pool, owned by a request worker actor. Safe
+   *       for handlers that block (JDBC, blocking HTTP clients, long computations).
+   *   <li>{@code INLINE}: on the thread that received the request, with no thread hop and no
+   *       actor. Only for handlers that never block: pure computations, or code that returns a
+   *       stage from non-blocking I/O at once. A blocking inline handler stalls the transport.
+   * </ul>
+   *
+   * Both are cancelled the same way: the request's token fires and the handler's future is
+   * cancelled.
+   */
+  public enum Execution {
+    POOLED,
+    INLINE
+  }
 
   public static final ObjectNode EMPTY_OBJECT_SCHEMA =
       Json.parseObject("{\"type\":\"object\",\"properties\":{}}");
@@ -35,6 +57,9 @@ public record Tool(
     Objects.requireNonNull(handler, "handler");
     if (inputSchema == null) {
       inputSchema = EMPTY_OBJECT_SCHEMA;
+    }
+    if (execution == null) {
+      execution = Execution.POOLED;
     }
   }
 
@@ -73,6 +98,7 @@ public record Tool(
     private ObjectNode annotations;
     private ArrayNode icons;
     private Duration timeout;
+    private Execution execution;
     private ToolHandler handler;
 
     private Builder(String name) {
@@ -122,21 +148,33 @@ public record Tool(
       return this;
     }
 
+    /** The handler; it runs on the handler pool unless {@link #execution} says otherwise. */
     public Builder handler(ToolHandler handler) {
       this.handler = handler;
       return this;
     }
 
-    /** A handler that answers at once (no I/O, no waiting). */
+    /**
+     * A handler that computes its result at once, without blocking: it runs inline (see {@link
+     * Execution}) unless {@link #execution} says otherwise.
+     */
     public Builder syncHandler(BiFunction<ObjectNode, RequestContext, ToolResult> fn) {
       this.handler = (args, ctx) -> CompletableFuture.completedFuture(fn.apply(args, ctx));
+      if (this.execution == null) {
+        this.execution = Execution.INLINE;
+      }
+      return this;
+    }
+
+    public Builder execution(Execution execution) {
+      this.execution = execution;
       return this;
     }
 
     public Tool build() {
       return new Tool(
           name, title, description, inputSchema, outputSchema, annotations, icons, timeout,
-          handler);
+          execution, handler);
     }
   }
 }
