@@ -123,9 +123,21 @@ public final class McpEdge {
           new RequestManager.Outcome.Responded(
               new JsonRpcMessage.ErrorResponse(request.id(), readOnly().error())));
     }
+    if (pooledRunning.get() + inlineRunning.size() >= maxInlinePending) {
+      // The node's bound on running requests holds for both paths: past it, even an instant
+      // request is refused at once rather than piling more work on a saturated node.
+      RequestManager.Outcome.Rejected busy =
+          new RequestManager.Outcome.Rejected(
+              JsonRpcError.internalError(
+                  "Server busy: " + maxInlinePending + " requests already running on this node"),
+              true);
+      metrics.request(request.method(), outcomeTag(busy), System.nanoTime() - start);
+      return CompletableFuture.completedFuture(busy);
+    }
     if (core.dispatcher().runsInline(request)) {
       return inline(sessionId, request, out, start);
     }
+    pooledRunning.incrementAndGet();
     CompletionStage<RequestManager.Outcome> outcome =
         io.erlmcp.runtime.Stages.direct(
         AskPattern.ask(
@@ -137,6 +149,7 @@ public final class McpEdge {
             core.system().scheduler()));
     return outcome.handle(
         (o, err) -> {
+          pooledRunning.decrementAndGet();
           if (err != null) {
             o =
                 new RequestManager.Outcome.Responded(
@@ -152,6 +165,8 @@ public final class McpEdge {
 
   private final java.util.Map<InlineKey, CancellationToken> inlineRunning =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger pooledRunning =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * The hot path: a request with no blocking user code runs here, on the receiving thread, with

@@ -263,4 +263,28 @@ class StreamableHttpStreamsTest {
     JsonNode again = client.call(s, toolCall(51, "echo", Json.object().put("text", "after"), null));
     assertEquals("after", TestServer.textOf(again).asText());
   }
+
+  @Test
+  void cancellingAnInlineRequestThatIsStillPendingFiresItsTokenAndSendsNoResponse()
+      throws Exception {
+    McpClient.Session s = client.initialize(V_LATEST);
+    node.server.slowStarted.clear();
+    node.server.slowCancelled.clear();
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
+        client.postAsync(s, toolCall(61, "waiter", Json.object(), null));
+    assertEquals("waiter 61", node.server.slowStarted.poll(5, TimeUnit.SECONDS));
+    assertTrue(!call.isDone(), "the inline request waits");
+    HttpResponse<String> c =
+        client.post(
+            s,
+            notification(
+                "notifications/cancelled", Json.object().put("requestId", 61).put("reason", "t")));
+    assertEquals(202, c.statusCode(), c.body());
+    assertEquals("waiter 61", node.server.slowCancelled.poll(5, TimeUnit.SECONDS));
+    HttpResponse<String> r = call.get(5, TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode());
+    assertTrue(!r.body().contains("\"id\":61"), "no response for a cancelled request: " + r.body());
+    JsonNode again = client.call(s, toolCall(61, "echo", Json.object().put("text", "ok"), null));
+    assertEquals("ok", TestServer.textOf(again).asText());
+  }
 }

@@ -68,6 +68,18 @@ public final class TestServer {
                     .build())
             .tool(Tool.builder("slow").handler(this::slow).build())
             .tool(
+                // Inline (no worker actor) but never answers by itself: cancellable by token.
+                Tool.builder("waiter")
+                    .execution(Tool.Execution.INLINE)
+                    .handler(
+                        (args, ctx) -> {
+                          String id = ctx.requestId().toString();
+                          ctx.cancellation().onCancel(() -> slowCancelled.add("waiter " + id));
+                          slowStarted.add("waiter " + id);
+                          return new CompletableFuture<ToolResult>();
+                        })
+                    .build())
+            .tool(
                 Tool.builder("stuck")
                     .timeout(java.time.Duration.ofMillis(500))
                     .handler(
