@@ -27,7 +27,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 duration=15
-warmup=10
+warmup=30  # JVM servers (erlmcp, the Java SDK) need about 30 s of load before the JIT settles
 only="erlmcp,java-sdk,reference"
 while [ $# -gt 0 ]; do
   case "$1" in
