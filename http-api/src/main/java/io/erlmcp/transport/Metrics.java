@@ -13,7 +13,8 @@ import kamon.tag.TagSet;
  * Instruments are cached per tag set so the hot path allocates nothing new.
  */
 public final class Metrics {
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /** method -> outcome -> timer: two lookups, no key built per request. */
+  private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> notifications = new ConcurrentHashMap<>();
   private final Counter sessions = Kamon.counter("erlmcp.sessions.created").withoutTags();
   private final kamon.metric.Gauge streams = Kamon.gauge("erlmcp.sse.streams.open").withoutTags();
@@ -21,13 +22,14 @@ public final class Metrics {
       new java.util.concurrent.atomic.AtomicLong();
 
   public void request(String method, String outcome, long nanos) {
-    String key = method + '\u0000' + outcome;
+    String m = bound(method);
     timers
+        .computeIfAbsent(m, k -> new ConcurrentHashMap<>())
         .computeIfAbsent(
-            key,
-            k ->
+            outcome,
+            o ->
                 Kamon.timer("erlmcp.requests", "MCP requests by method and outcome")
-                    .withTags(TagSet.of("method", bound(method)).withTag("outcome", outcome)))
+                    .withTags(TagSet.of("method", m).withTag("outcome", o)))
         .record(nanos);
   }
 
