@@ -151,6 +151,11 @@ final class ErlmcpServer implements AutoCloseable {
 
   /** Starts {@code bin/erlmcp serve --http} and waits until it answers initialize. */
   static ErlmcpServer startHttp(int port, Path dataDir, Path log) {
+    return startHttp(port, dataDir, log, List.of("--management", "off", "--metrics", "off"));
+  }
+
+  /** As above, with {@code options} (management and metrics addresses) instead of "off". */
+  static ErlmcpServer startHttp(int port, Path dataDir, Path log, List<String> options) {
     List<String> cmd = new ArrayList<>();
     cmd.add(erlmcpCommand());
     cmd.addAll(
@@ -163,11 +168,8 @@ final class ErlmcpServer implements AutoCloseable {
             "--journal",
             httpJournal(),
             "--data-dir",
-            dataDir.toString(),
-            "--management",
-            "off",
-            "--metrics",
-            "off"));
+            dataDir.toString()));
+    cmd.addAll(options);
     Process p = launch(cmd, log);
     ErlmcpServer server = new ErlmcpServer(p, port, dataDir, log);
     try {

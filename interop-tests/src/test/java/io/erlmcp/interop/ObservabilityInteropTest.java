@@ -1,0 +1,112 @@
+package io.erlmcp.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node's health and metrics as an operator sees them: Pekko Management's /health and /ready,
+ * and Kamon's Prometheus endpoint with MCP requests counted by method and outcome.
+ */
+@Tag("interop")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 300)
+class ObservabilityInteropTest {
+  @RegisterExtension final ServerLogOnFailure serverLog = new ServerLogOnFailure();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ErlmcpServer server;
+  private int managementPort;
+  private int metricsPort;
+
+  @BeforeAll
+  void start() {
+    int port = ErlmcpServer.freePort();
+    managementPort = ErlmcpServer.freePort();
+    metricsPort = ErlmcpServer.freePort();
+    Path log = serverLog.watch(ErlmcpServer.newLogFile("observability"));
+    server =
+        ErlmcpServer.startHttp(
+            port,
+            ErlmcpServer.newDataDir("observability"),
+            log,
+            List.of(
+                "--management", "127.0.0.1:" + managementPort,
+                "--metrics", "127.0.0.1:" + metricsPort));
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthAndReadyAnswer200OnceTheNodeIsUp() throws Exception {
+    assertEquals(200, get("http://127.0.0.1:" + managementPort + "/health").statusCode());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int ready;
+    do {
+      ready = get("http://127.0.0.1:" + managementPort + "/ready").statusCode();
+      if (ready != 200) {
+        ErlmcpServer.sleep(200);
+      }
+    } while (ready != 200 && System.nanoTime() < deadline);
+    assertEquals(200, ready);
+  }
+
+  @Test
+  void prometheusEndpointCountsRequestsByMethodAndOutcome() throws Exception {
+    RawMcp raw = new RawMcp(server.url());
+    String session = raw.initialize();
+    raw.request(session, 2, RawMcp.toolCall(2, "echo", "{\"message\":\"m\"}"));
+    raw.request(session, 3, RawMcp.toolCall(3, "no-such-tool", "{}"));
+    // Kamon publishes every tick (10 s); wait for a snapshot that has both outcomes.
+    String ok = "outcome=\"ok\"";
+    String error = "outcome=\"error\"";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String body = "";
+    while (System.nanoTime() < deadline) {
+      body = get("http://127.0.0.1:" + metricsPort + "/metrics").body();
+      if (hasCount(body, ok) && hasCount(body, error)) {
+        break;
+      }
+      ErlmcpServer.sleep(500);
+    }
+    assertTrue(hasCount(body, ok), "tools/call ok counted:\n" + body);
+    assertTrue(hasCount(body, error), "tools/call error counted:\n" + body);
+    assertTrue(body.contains("erlmcp_sessions_created_total"), body);
+  }
+
+  private static boolean hasCount(String body, String labels) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith("erlmcp_requests_seconds_count{")
+          && line.contains("method=\"tools/call\"")
+          && line.contains(labels)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
