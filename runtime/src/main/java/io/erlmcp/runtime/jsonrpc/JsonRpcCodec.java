@@ -160,25 +160,24 @@ public final class JsonRpcCodec {
     return true;
   }
 
+  /** One way of reading a tree: from bytes or from a reader. */
+  @FunctionalInterface
+  private interface TreeSource {
+    JsonNode read() throws IOException;
+  }
+
   private Decoded parseBytes(byte[] ascii) {
-    JsonNode tree;
-    try {
-      tree = treeReader.readTree(ascii);
-    } catch (StreamConstraintsException e) {
-      return tooLarge();
-    } catch (IOException e) {
-      return parseError("Parse error");
-    } catch (RuntimeException e) {
-      // defence in depth: a parser bug must not take the connection down
-      return parseError("Parse error");
-    }
-    return classify(tree);
+    return parse(() -> treeReader.readTree(ascii));
   }
 
   private Decoded parse(Reader reader) {
+    return parse(() -> treeReader.readTree(reader));
+  }
+
+  private Decoded parse(TreeSource source) {
     JsonNode tree;
     try {
-      tree = treeReader.readTree(reader);
+      tree = source.read();
     } catch (StreamConstraintsException e) {
       return tooLarge();
     } catch (IOException e) {
