@@ -58,6 +58,29 @@ public interface RequestContext {
   /** {@code roots/list}; needs the client's roots capability. */
   CompletionStage<JsonNode> listRoots(Duration timeout);
 
+  /*
+   * Named variants for protocol revision 2026-07-28, where a request that needs the client's
+   * input answers input_required with its questions keyed by name and is retried with the
+   * answers under the same keys. The unnamed methods above number their questions per method
+   * (elicitation-1, createMessage-1, list-1, ...); a handler that wants stable, readable keys
+   * names them. On session revisions the key is ignored.
+   */
+
+  /** {@link #createMessage(ObjectNode, Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> createMessage(String key, ObjectNode params, Duration timeout) {
+    return createMessage(params, timeout);
+  }
+
+  /** {@link #elicit(ObjectNode, Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> elicit(String key, ObjectNode params, Duration timeout) {
+    return elicit(params, timeout);
+  }
+
+  /** {@link #listRoots(Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> listRoots(String key, Duration timeout) {
+    return listRoots(timeout);
+  }
+
   /** Set when the client cancels; the host also cancels the handler's future. */
   CancellationToken cancellation();
 
