@@ -243,40 +243,56 @@ public final class McpEdge {
           });
     }
     JsonNode subscriptionId = request.id().toJson();
-    java.util.function.Function<com.fasterxml.jackson.databind.node.ObjectNode, com.fasterxml.jackson.databind.node.ObjectNode>
-        tag =
+    java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> tag =
             p -> {
               p.putObject("_meta").set(StatelessMeta.SUBSCRIPTION_ID, subscriptionId);
               return p;
             };
     com.fasterxml.jackson.databind.node.ObjectNode ack = io.erlmcp.runtime.Json.object();
     ack.set("notifications", honoured);
-    send.accept(
-        new JsonRpcMessage.Notification(
-            McpMethods.NOTIFICATION_SUBSCRIPTIONS_ACKNOWLEDGED, tag.apply(ack)));
-    return bus.subscribe(
-        event -> {
-          if (event instanceof NotificationBus.ListChanged lc) {
-            String method =
-                switch (lc.kind()) {
-                  case TOOLS -> tools ? McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED : null;
-                  case PROMPTS -> prompts ? McpMethods.NOTIFICATION_PROMPTS_LIST_CHANGED : null;
-                  case RESOURCES ->
-                      resources ? McpMethods.NOTIFICATION_RESOURCES_LIST_CHANGED : null;
-                };
-            if (method != null) {
-              send.accept(
-                  new JsonRpcMessage.Notification(
-                      method, tag.apply(io.erlmcp.runtime.Json.object())));
-            }
-          } else if (event instanceof NotificationBus.ResourceUpdated ru
-              && uris.contains(ru.uri())) {
-            send.accept(
-                new JsonRpcMessage.Notification(
-                    McpMethods.NOTIFICATION_RESOURCES_UPDATED,
-                    tag.apply(io.erlmcp.runtime.Json.object().put("uri", ru.uri()))));
-          }
-        });
+    // Subscribed before the acknowledgement goes out (nothing published in between is lost),
+    // and nothing is sent before it: a publisher waits on the lock until the ack is written.
+    Object order = new Object();
+    synchronized (order) {
+      NotificationBus.Subscription sub =
+          bus.subscribe(
+              event -> {
+                synchronized (order) {
+                  deliver(event, tools, prompts, resources, uris, tag, send);
+                }
+              });
+      send.accept(
+          new JsonRpcMessage.Notification(
+              McpMethods.NOTIFICATION_SUBSCRIPTIONS_ACKNOWLEDGED, tag.apply(ack)));
+      return sub;
+    }
+  }
+
+  /** One bus event to one listen subscription, if its filter asked for it. */
+  private static void deliver(
+      NotificationBus.Event event,
+      boolean tools,
+      boolean prompts,
+      boolean resources,
+      java.util.Set<String> uris,
+      java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> tag,
+      java.util.function.Consumer<JsonRpcMessage.Notification> send) {
+    if (event instanceof NotificationBus.ListChanged lc) {
+      String method =
+          switch (lc.kind()) {
+            case TOOLS -> tools ? McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED : null;
+            case PROMPTS -> prompts ? McpMethods.NOTIFICATION_PROMPTS_LIST_CHANGED : null;
+            case RESOURCES -> resources ? McpMethods.NOTIFICATION_RESOURCES_LIST_CHANGED : null;
+          };
+      if (method != null) {
+        send.accept(new JsonRpcMessage.Notification(method, tag.apply(io.erlmcp.runtime.Json.object())));
+      }
+    } else if (event instanceof NotificationBus.ResourceUpdated ru && uris.contains(ru.uri())) {
+      send.accept(
+          new JsonRpcMessage.Notification(
+              McpMethods.NOTIFICATION_RESOURCES_UPDATED,
+              tag.apply(io.erlmcp.runtime.Json.object().put("uri", ru.uri()))));
+    }
   }
 
   private CompletionStage<RequestManager.Outcome> request(

@@ -965,7 +965,7 @@ public final class McpDispatcher {
       if (cancel.isCancelled()) {
         return CompletableFuture.failedFuture(new CancellationException(cancel.reason()));
       }
-      String k = key != null ? key : s.nextKey(method);
+      String k = key != null ? key : s.nextKey(capability);
       JsonNode answer = s.answer(k, method, params);
       if (answer != null) {
         return CompletableFuture.completedFuture(answer);

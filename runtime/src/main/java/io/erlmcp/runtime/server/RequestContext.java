@@ -62,7 +62,7 @@ public interface RequestContext {
    * Named variants for protocol revision 2026-07-28, where a request that needs the client's
    * input answers input_required with its questions keyed by name and is retried with the
    * answers under the same keys. The unnamed methods above number their questions per method
-   * (elicitation-1, createMessage-1, list-1, ...); a handler that wants stable, readable keys
+   * (elicitation-1, sampling-1, roots-1, ...); a handler that wants stable, readable keys
    * names them. On session revisions the key is ignored.
    */
 

@@ -127,11 +127,13 @@ public final class StatelessSession implements SessionPort {
                 "protocol revision 2026-07-28 has no session to keep state in")));
   }
 
-  /** A key for an unnamed input request: the method's short name and its call order. */
-  synchronized String nextKey(String method) {
-    int n = sequence.merge(method, 1, Integer::sum);
-    String base = method.substring(method.indexOf('/') + 1);
-    return base + "-" + n;
+  /**
+   * A key for an unnamed input request: the capability it needs and its call order, e.g.
+   * {@code elicitation-2} (stable, since the handler re-runs the same way).
+   */
+  synchronized String nextKey(String capability) {
+    int n = sequence.merge(capability, 1, Integer::sum);
+    return capability + "-" + n;
   }
 
   /**
