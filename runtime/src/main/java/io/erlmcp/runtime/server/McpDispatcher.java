@@ -191,7 +191,7 @@ public final class McpDispatcher {
           }
           if (err == null) {
             if (stateless != null && r instanceof ObjectNode o) {
-              finishStateless(request.method(), o);
+              finishStateless(request.method(), o, stateless);
             }
             return (JsonRpcMessage) new JsonRpcMessage.Response(request.id(), r);
           }
@@ -210,7 +210,7 @@ public final class McpDispatcher {
   }
 
   /** Methods that end in a cacheable list/read result on 2026-07-28. */
-  private void finishStateless(String method, ObjectNode result) {
+  private void finishStateless(String method, ObjectNode result, StatelessSession session) {
     if (!result.has("resultType")) {
       result.put("resultType", "complete");
     }
@@ -223,8 +223,8 @@ public final class McpDispatcher {
         result.put("cacheScope", settings.cacheScope());
       }
       case McpMethods.RESOURCES_READ -> {
-        result.put("ttlMs", settings.readTtlMillis());
-        result.put("cacheScope", settings.cacheScope());
+        result.put("ttlMs", session.hintTtlMillis(settings.readTtlMillis()));
+        result.put("cacheScope", session.hintScope(settings.cacheScope()));
       }
       default -> {}
     }
@@ -1017,6 +1017,13 @@ public final class McpDispatcher {
 
     private JsonRpcException unsupported(String message) {
       return new JsonRpcException(JsonRpcError.internalError(message));
+    }
+
+    @Override
+    public void cacheHint(Duration ttl, boolean userSpecific) {
+      if (session instanceof StatelessSession s) {
+        s.cacheHint(Math.max(0, ttl.toMillis()), userSpecific ? "private" : "public");
+      }
     }
 
     @Override

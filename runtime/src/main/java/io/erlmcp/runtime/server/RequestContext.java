@@ -81,6 +81,17 @@ public interface RequestContext {
     return listRoots(timeout);
   }
 
+  /**
+   * Caching hint for this request's result on revision 2026-07-28 ({@code ttlMs} and
+   * {@code cacheScope} of a {@code resources/read} result), overriding the server's default
+   * ({@code erlmcp.stateless.read-ttl}, {@code cache-scope}). Ignored on other methods and on the
+   * session revisions.
+   *
+   * @param ttl how long the client may reuse the result (zero: do not reuse)
+   * @param userSpecific true for {@code "private"} (only within this authorization context)
+   */
+  default void cacheHint(Duration ttl, boolean userSpecific) {}
+
   /** Set when the client cancels; the host also cancels the handler's future. */
   CancellationToken cancellation();
 

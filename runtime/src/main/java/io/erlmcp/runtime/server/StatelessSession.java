@@ -151,6 +151,25 @@ public final class StatelessSession implements SessionPort {
     return null;
   }
 
+  private Long hintTtlMillis; // guarded by this
+  private String hintScope; // guarded by this
+
+  /** A handler's own caching hint for its result (see {@link RequestContext#cacheHint}). */
+  synchronized void cacheHint(long ttlMillis, String scope) {
+    this.hintTtlMillis = ttlMillis;
+    this.hintScope = scope;
+  }
+
+  /** The handler's ttlMs, or {@code fallback}. */
+  synchronized long hintTtlMillis(long fallback) {
+    return hintTtlMillis != null ? hintTtlMillis : fallback;
+  }
+
+  /** The handler's cacheScope, or {@code fallback}. */
+  synchronized String hintScope(String fallback) {
+    return hintScope != null ? hintScope : fallback;
+  }
+
   /** Whether the handler asked for input the client has not given yet. */
   public synchronized boolean inputRequired() {
     return !pending.isEmpty();

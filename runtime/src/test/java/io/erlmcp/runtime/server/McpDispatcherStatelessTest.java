@@ -82,6 +82,19 @@ class McpDispatcherStatelessTest {
                       (uri, ctx) ->
                           CompletableFuture.completedFuture(
                               List.of(ResourceContents.text(uri, "text/plain", "A")))))
+              .resource(
+                  new Resource(
+                      "test://mine",
+                      "mine",
+                      null,
+                      null,
+                      "text/plain",
+                      null,
+                      (uri, ctx) -> {
+                        ctx.cacheHint(Duration.ofSeconds(5), true);
+                        return CompletableFuture.completedFuture(
+                            List.of(ResourceContents.text(uri, "text/plain", "per user")));
+                      }))
               .build(),
           new McpDispatcher.Settings(
               50, Duration.ofSeconds(5), Duration.ofSeconds(5), 30_000, 1_000, "private"));
@@ -202,6 +215,13 @@ class McpDispatcherStatelessTest {
     ObjectNode called = result("tools/call", meta(call("logger"), "{}", null));
     assertEquals("complete", called.get("resultType").asText());
     assertFalse(called.has("ttlMs"), "tool results are not cacheable");
+  }
+
+  @Test
+  void aReaderCanOverrideTheCachingHintOfItsResult() throws Exception {
+    ObjectNode own = result("resources/read", meta(Json.object().put("uri", "test://mine"), "{}", null));
+    assertEquals(5_000, own.get("ttlMs").asLong());
+    assertEquals("private", own.get("cacheScope").asText());
   }
 
   @Test
