@@ -82,7 +82,10 @@ public final class Guardian {
                           new McpDispatcher.Settings(
                               erl.getInt("protocol.page-size"),
                               erl.getDuration("protocol.tool-timeout"),
-                              erl.getDuration("protocol.client-request-timeout")));
+                              erl.getDuration("protocol.client-request-timeout"),
+                              erl.getDuration("stateless.list-ttl").toMillis(),
+                              erl.getDuration("stateless.read-ttl").toMillis(),
+                              erl.getString("stateless.cache-scope")));
                   Executor handlerExecutor =
                       ctx.getSystem()
                           .dispatchers()

@@ -123,7 +123,9 @@ public final class ConformanceServer {
   /** @param watchedPeriod how often the watched resource changes (tests shorten it) */
   static McpServer create(Duration watchedPeriod) {
     AtomicLong watchedVersion = new AtomicLong();
-    McpServer server =
+    java.util.concurrent.atomic.AtomicReference<McpServer> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    McpServer.Builder builder =
         McpServer.builder(NAME, VERSION)
             .tool(simpleText())
             .tool(imageContent())
@@ -147,8 +149,11 @@ public final class ConformanceServer {
             .prompt(promptWithArguments())
             .prompt(promptWithEmbeddedResource())
             .prompt(promptWithImage())
-            .completer(ConformanceServer::complete)
-            .build();
+            .prompt(StatelessFixtures.inputRequiredPrompt())
+            .completer(ConformanceServer::complete);
+    StatelessFixtures.tools(self).forEach(builder::tool);
+    McpServer server = builder.build();
+    self.set(server);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(Delays.daemonThreads("conformance-watched"));
     timer.scheduleAtFixedRate(

@@ -95,7 +95,21 @@ class ConformanceServerTest {
             "test_elicitation_sep1034_defaults",
             "test_elicitation_sep1330_enums",
             "json_schema_2020_12_tool",
-            "test_reconnection"),
+            "test_reconnection",
+            // 2026-07-28 fixtures (StatelessFixtures), listed on every revision
+            "test_missing_capability",
+            "test_logging_tool",
+            "test_trigger_tool_change",
+            "test_trigger_prompt_change",
+            "test_streaming_elicitation",
+            "test_input_required_result_elicitation",
+            "test_input_required_result_sampling",
+            "test_input_required_result_list_roots",
+            "test_input_required_result_request_state",
+            "test_input_required_result_tampered_state",
+            "test_input_required_result_multiple_inputs",
+            "test_input_required_result_multi_round",
+            "test_input_required_result_capabilities"),
         names);
     assertJson(
         "{\"type\":\"object\",\"properties\":{}}",
@@ -509,7 +523,10 @@ class ConformanceServerTest {
          "description":"A prompt that includes an embedded resource","arguments":[
          {"name":"resourceUri","description":"URI of the resource to embed","required":true}]},
         {"name":"test_prompt_with_image","title":"Prompt With Image",
-         "description":"A prompt that includes image content","arguments":[]}]}
+         "description":"A prompt that includes image content","arguments":[]},
+        {"name":"test_input_required_result_prompt","title":"Input-required prompt",
+         "description":"A prompt that asks the user for context before rendering",
+         "arguments":[]}]}
         """,
         client.result("prompts/list", "{}"));
   }

@@ -13,6 +13,8 @@ import io.erlmcp.runtime.protocol.McpMethods;
 import io.erlmcp.runtime.protocol.ProtocolVersion;
 import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.server.Outbound;
+import io.erlmcp.runtime.server.StatelessSession;
+import io.erlmcp.runtime.stateless.StatelessMeta;
 import io.erlmcp.runtime.session.SessionState;
 import io.erlmcp.runtime.session.StreamEvent;
 import io.erlmcp.transport.McpEdge;
@@ -62,6 +64,8 @@ public final class StreamableHttp extends AllDirectives {
   private static final SecureRandom RANDOM = new SecureRandom();
   static final String SESSION_HEADER = "Mcp-Session-Id";
   static final String VERSION_HEADER = "MCP-Protocol-Version";
+  static final String METHOD_HEADER = "Mcp-Method";
+  static final String NAME_HEADER = "Mcp-Name";
 
   private final McpEdge edge;
   private final HttpSettings settings;
@@ -205,6 +209,46 @@ public final class StreamableHttp extends AllDirectives {
     Decoded decoded = codec.decode(body.toArray());
     if (decoded instanceof Decoded.Failure f) {
       return done(json(StatusCodes.BAD_REQUEST, f.error()));
+    }
+    // The one routing decision between the eras (docs/http-transport.md, docs/stateless.md).
+    Optional<String> rawVersion = header(req, VERSION_HEADER).map(String::trim);
+    boolean statelessHeader =
+        rawVersion.flatMap(ProtocolVersion::parse).map(ProtocolVersion::isStateless).orElse(false);
+    Optional<String> sid0 = header(req, SESSION_HEADER);
+    if (sid0.isPresent() && statelessHeader) {
+      return done(
+          error(
+              StatusCodes.BAD_REQUEST,
+              JsonRpcError.invalidRequest(
+                  "A 2026-07-28 request carries no Mcp-Session-Id: that revision has no sessions")));
+    }
+    if (decoded instanceof Decoded.Single single0) {
+      JsonRpcMessage m0 = single0.message();
+      String metaVersion =
+          m0 instanceof JsonRpcMessage.Request r0 ? StatelessMeta.versionOf(r0.params()) : null;
+      if (sid0.isPresent() && metaVersion != null) {
+        return done(
+            json(
+                StatusCodes.BAD_REQUEST,
+                new JsonRpcMessage.ErrorResponse(
+                    ((JsonRpcMessage.Request) m0).id(),
+                    JsonRpcError.invalidRequest(
+                        "A request of a session must not name a protocol version in _meta"
+                            + " (that is the 2026-07-28 stateless form)"))));
+      }
+      if (sid0.isEmpty() && (statelessHeader || metaVersion != null)) {
+        if (m0 instanceof JsonRpcMessage.Request r0) {
+          return onStateless(req, r0, rawVersion, acceptsSse, acceptsJson);
+        }
+        // Notifications and responses have no meaning without a request stream: cancelling is
+        // closing the stream on HTTP.
+        return done(accepted());
+      }
+    } else if (statelessHeader) {
+      return done(
+          error(
+              StatusCodes.BAD_REQUEST,
+              JsonRpcError.invalidRequest("JSON-RPC batches are not allowed in 2026-07-28")));
     }
     Optional<ProtocolVersion> version;
     try {
@@ -492,6 +536,9 @@ public final class StreamableHttp extends AllDirectives {
   // ------------------------------------------------------------------ GET
 
   private CompletionStage<HttpResponse> onGet(HttpRequest req) {
+    if (isStatelessRequest(req)) {
+      return done(statelessMethodNotAllowed());
+    }
     String accept = header(req, "Accept").orElse("");
     if (!accept.contains("text/event-stream")) {
       return done(
@@ -582,6 +629,9 @@ public final class StreamableHttp extends AllDirectives {
   // ------------------------------------------------------------------ DELETE
 
   private CompletionStage<HttpResponse> onDelete(HttpRequest req) {
+    if (isStatelessRequest(req)) {
+      return done(statelessMethodNotAllowed());
+    }
     Optional<String> sessionId = header(req, SESSION_HEADER);
     if (sessionId.isEmpty()) {
       return done(
@@ -656,6 +706,255 @@ public final class StreamableHttp extends AllDirectives {
         });
   }
 
+  /** A GET or DELETE of revision 2026-07-28 (which has only POST). */
+  private static boolean isStatelessRequest(HttpRequest req) {
+    return header(req, VERSION_HEADER)
+        .flatMap(h -> ProtocolVersion.parse(h.trim()))
+        .map(ProtocolVersion::isStateless)
+        .orElse(false);
+  }
+
+  private HttpResponse statelessMethodNotAllowed() {
+    return error(
+            StatusCodes.METHOD_NOT_ALLOWED,
+            JsonRpcError.invalidRequest("2026-07-28 requests are POST only"))
+        .addHeader(Allow.create(HttpMethods.POST));
+  }
+
+  // ------------------------------------------------------------------ 2026-07-28 (stateless)
+
+  /**
+   * A request of the stateless revision: _meta, headers against body, then the method. Every
+   * error answer carries the request's id.
+   */
+  private CompletionStage<HttpResponse> onStateless(
+      HttpRequest req,
+      JsonRpcMessage.Request r,
+      Optional<String> rawVersion,
+      boolean acceptsSse,
+      boolean acceptsJson) {
+    StatelessMeta meta;
+    try {
+      String metaVersion = StatelessMeta.versionOf(r.params());
+      if (metaVersion != null && !metaVersion.equals(rawVersion.orElse(null))) {
+        throw StatelessMeta.headerMismatch(
+            "MCP-Protocol-Version header "
+                + rawVersion.orElse("(absent)")
+                + " does not match _meta "
+                + StatelessMeta.PROTOCOL_VERSION
+                + " "
+                + metaVersion);
+      }
+      meta = StatelessMeta.parse(r.params());
+      Optional<String> methodHeader = header(req, METHOD_HEADER);
+      if (methodHeader.isEmpty() || !methodHeader.get().equals(r.method())) {
+        throw StatelessMeta.headerMismatch(
+            "Mcp-Method header " + methodHeader.orElse("(absent)") + " does not match the body's "
+                + r.method());
+      }
+      String target = StatelessSession.targetOf(r.method(), r.params());
+      if (target != null) {
+        Optional<String> name = header(req, NAME_HEADER);
+        if (name.isEmpty() || !name.get().equals(target)) {
+          throw StatelessMeta.headerMismatch(
+              "Mcp-Name header " + name.orElse("(absent)") + " does not match the body's "
+                  + target);
+        }
+      }
+    } catch (JsonRpcException e) {
+      return done(
+          json(statelessStatus(e.error()), new JsonRpcMessage.ErrorResponse(r.id(), e.error())));
+    }
+    if (McpMethods.SUBSCRIPTIONS_LISTEN.equals(r.method())) {
+      return onListen(r);
+    }
+    String statelessId = McpEdge.newStatelessId();
+    StatelessExchange ex = new StatelessExchange(statelessId, r, acceptsSse, acceptsJson);
+    edge.statelessRequest(statelessId, r, meta, ex)
+        .whenComplete(
+            (outcome, err) -> {
+              if (err != null) {
+                ex.respond(new JsonRpcMessage.ErrorResponse(r.id(), McpEdge.errorOf(err)), null);
+              } else if (outcome instanceof RequestManager.Outcome.Responded resp) {
+                ex.respond(resp.response(), null);
+              } else if (outcome instanceof RequestManager.Outcome.Rejected rej) {
+                ex.respond(
+                    new JsonRpcMessage.ErrorResponse(r.id(), rej.error()),
+                    rej.overloaded() ? StatusCodes.SERVICE_UNAVAILABLE : null);
+              } else if (outcome instanceof RequestManager.Outcome.Failed) {
+                ex.respond(
+                    new JsonRpcMessage.ErrorResponse(
+                        r.id(), JsonRpcError.internalError("Internal error")),
+                    null);
+              } else {
+                ex.cancelled();
+              }
+            });
+    return ex.response;
+  }
+
+  /** HTTP status of a 2026-07-28 error: 404 for unknown methods, 400 for a refused request. */
+  static StatusCode statelessStatus(JsonRpcError e) {
+    return switch (e.code()) {
+      case JsonRpcError.METHOD_NOT_FOUND -> StatusCodes.NOT_FOUND;
+      case JsonRpcError.INVALID_REQUEST,
+          JsonRpcError.INVALID_PARAMS,
+          StatelessMeta.HEADER_MISMATCH,
+          StatelessMeta.MISSING_CLIENT_CAPABILITY,
+          StatelessMeta.UNSUPPORTED_PROTOCOL_VERSION -> StatusCodes.BAD_REQUEST;
+      default -> StatusCodes.OK;
+    };
+  }
+
+  /** subscriptions/listen: an SSE stream, acknowledged first, open until the client closes it. */
+  private CompletionStage<HttpResponse> onListen(JsonRpcMessage.Request r) {
+    org.apache.pekko.japi.Pair<org.apache.pekko.stream.BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>>
+        q = Source.<ByteString>queue(settings.sseBufferSize()).preMaterialize(mat);
+    org.apache.pekko.stream.BoundedSourceQueue<ByteString> queue = q.first();
+    io.erlmcp.runtime.stateless.NotificationBus.Subscription sub;
+    try {
+      sub =
+          edge.listen(
+              r,
+              n -> {
+                org.apache.pekko.stream.QueueOfferResult res =
+                    queue.offer(SseFormat.event(null, codec.encodeToString(n)));
+                if (res == org.apache.pekko.stream.QueueOfferResult.dropped()) {
+                  queue.fail(new IllegalStateException("listen stream not read: closed"));
+                }
+              });
+    } catch (JsonRpcException e) {
+      queue.complete();
+      return done(
+          json(statelessStatus(e.error()), new JsonRpcMessage.ErrorResponse(r.id(), e.error())));
+    }
+    Source<ByteString, NotUsed> source =
+        q.second()
+            .keepAlive(settings.sseKeepAlive(), () -> SseFormat.KEEPALIVE)
+            .watchTermination(
+                (m, done) -> {
+                  done.whenComplete((d, e) -> sub.close());
+                  return m;
+                });
+    return done(sse(source));
+  }
+
+  /**
+   * The way back of one stateless request: JSON, or an SSE stream once the request sends a
+   * notification (progress, log). Nothing is journaled: the stream is not resumable, and a
+   * client that closes it cancels the request (the 2026-07-28 rule).
+   */
+  private final class StatelessExchange implements Outbound {
+    final CompletableFuture<HttpResponse> response = new CompletableFuture<>();
+    private final String statelessId;
+    private final JsonRpcMessage.Request request;
+    private final boolean acceptsSse;
+    private final boolean acceptsJson;
+    private org.apache.pekko.stream.BoundedSourceQueue<ByteString> queue; // guarded by this
+    private boolean finished; // guarded by this
+
+    StatelessExchange(
+        String statelessId, JsonRpcMessage.Request request, boolean acceptsSse, boolean acceptsJson) {
+      this.statelessId = statelessId;
+      this.request = request;
+      this.acceptsSse = acceptsSse;
+      this.acceptsJson = acceptsJson;
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+      ByteString frame =
+          SseFormat.event(
+              null, codec.encodeToString(new JsonRpcMessage.Notification(method, params)));
+      synchronized (this) {
+        if (finished || !acceptsSse || (queue == null && response.isDone())) {
+          return;
+        }
+        if (queue == null) {
+          open();
+        }
+        queue.offer(frame);
+      }
+    }
+
+    @Override
+    public CompletionStage<JsonNode> request(String method, JsonNode params, Duration timeout) {
+      // 2026-07-28 sends no server-to-client requests: the dispatcher answers input_required.
+      return CompletableFuture.failedFuture(
+          new JsonRpcException(
+              JsonRpcError.internalError("2026-07-28 has no server-to-client requests")));
+    }
+
+    /** Guarded by this. */
+    private void open() {
+      org.apache.pekko.japi.Pair<
+              org.apache.pekko.stream.BoundedSourceQueue<ByteString>, Source<ByteString, NotUsed>>
+          q = Source.<ByteString>queue(settings.sseBufferSize()).preMaterialize(mat);
+      queue = q.first();
+      Source<ByteString, NotUsed> source =
+          q.second()
+              .watchTermination(
+                  (m, done) -> {
+                    done.whenComplete(
+                        (d, e) -> {
+                          boolean early;
+                          synchronized (this) {
+                            early = !finished;
+                            finished = true;
+                          }
+                          if (early) {
+                            edge.cancel(statelessId, request.id(), "the client closed the stream");
+                          }
+                        });
+                    return m;
+                  });
+      response.complete(sse(source));
+    }
+
+    void respond(JsonRpcMessage message, StatusCode status) {
+      synchronized (this) {
+        if (queue != null) {
+          if (!finished) {
+            finished = true;
+            queue.offer(SseFormat.event(null, codec.encodeToString(message)));
+            queue.complete();
+          }
+          return;
+        }
+        finished = true;
+      }
+      StatusCode st = status;
+      if (st == null) {
+        st =
+            message instanceof JsonRpcMessage.ErrorResponse e
+                ? statelessStatus(e.error())
+                : StatusCodes.OK;
+      }
+      if (!acceptsJson && acceptsSse) {
+        response.complete(
+            sse(Source.single(SseFormat.event(null, codec.encodeToString(message)))));
+        return;
+      }
+      HttpResponse resp = json(st, message);
+      if (st == StatusCodes.SERVICE_UNAVAILABLE) {
+        resp = resp.addHeader(RawHeader.create("Retry-After", "1"));
+      }
+      response.complete(resp);
+    }
+
+    void cancelled() {
+      synchronized (this) {
+        if (queue != null) {
+          finished = true;
+          queue.complete();
+          return;
+        }
+        finished = true;
+      }
+      response.complete(sse(Source.empty()));
+    }
+  }
+
   private static Optional<ProtocolVersion> versionHeader(HttpRequest req) {
     Optional<String> h = header(req, VERSION_HEADER);
     if (h.isEmpty()) {
@@ -674,7 +973,8 @@ public final class StreamableHttp extends AllDirectives {
     if (v.get().isStateless()) {
       throw new JsonRpcException(
           JsonRpcError.invalidRequest(
-              "MCP-Protocol-Version 2026-07-28 (stateless) is not served by this endpoint yet"));
+              "MCP-Protocol-Version 2026-07-28 is stateless: it has no sessions and no GET or"
+                  + " DELETE"));
     }
     return v;
   }

@@ -13,6 +13,14 @@ import io.erlmcp.runtime.server.Outbound;
 import io.erlmcp.runtime.session.SessionCommand;
 import io.erlmcp.runtime.session.SessionMachine;
 import io.erlmcp.runtime.session.SessionState;
+import io.erlmcp.runtime.jsonrpc.RequestId;
+import io.erlmcp.runtime.server.McpServer;
+import io.erlmcp.runtime.server.SessionPort;
+import io.erlmcp.runtime.server.StatelessSession;
+import io.erlmcp.runtime.stateless.LocalNotificationBus;
+import io.erlmcp.runtime.stateless.NotificationBus;
+import io.erlmcp.runtime.stateless.RequestStateSealer;
+import io.erlmcp.runtime.stateless.StatelessMeta;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -34,6 +42,8 @@ public final class McpEdge {
   private final Metrics metrics;
   private final Duration requestAskTimeout;
   private final int maxInlinePending;
+  private final RequestStateSealer sealer;
+  private final NotificationBus bus;
 
   public McpEdge(Core core, Metrics metrics) {
     this.core = core;
@@ -46,6 +56,34 @@ public final class McpEdge {
     this.requestAskTimeout =
         core.config().getDuration("erlmcp.protocol.tool-timeout").plusSeconds(30);
     this.maxInlinePending = core.config().getInt("erlmcp.requests.max-in-flight");
+    this.sealer = sealer(core.config());
+    this.bus = LocalNotificationBus.of(core.server());
+  }
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(McpEdge.class);
+  private static RequestStateSealer randomSealer; // one per JVM when no key is configured
+
+  /** The request-state key of erlmcp.stateless.state-key, or a random per-process one. */
+  static synchronized RequestStateSealer sealer(com.typesafe.config.Config config) {
+    Duration ttl =
+        config.hasPath("erlmcp.stateless.state-ttl")
+            ? config.getDuration("erlmcp.stateless.state-ttl")
+            : Duration.ofMinutes(10);
+    String key =
+        config.hasPath("erlmcp.stateless.state-key")
+            ? config.getString("erlmcp.stateless.state-key")
+            : "";
+    if (!key.isBlank()) {
+      return RequestStateSealer.fromBase64(key, ttl);
+    }
+    if (randomSealer == null) {
+      log.warn(
+          "erlmcp.stateless.state-key is not set: using a random key for this process. Retries of"
+              + " 2026-07-28 input_required requests that reach another node (or this one after a"
+              + " restart) will be refused; set the same base64 AES key on every node.");
+      randomSealer = RequestStateSealer.random(ttl);
+    }
+    return randomSealer;
   }
 
   public Core core() {
@@ -116,6 +154,149 @@ public final class McpEdge {
    */
   public CompletionStage<RequestManager.Outcome> request(
       String sessionId, JsonRpcMessage.Request request, Outbound out) {
+    return request(sessionId, request, out, null);
+  }
+
+  // ------------------------------------------------------------------ 2026-07-28 (stateless)
+
+  /** The notification bus behind subscriptions/listen streams. */
+  public NotificationBus bus() {
+    return bus;
+  }
+
+  /**
+   * A key for one stateless request while it runs (its "session" in the request table, so that
+   * cancelling it works like cancelling a session request). Never journaled.
+   */
+  public static String newStatelessId() {
+    return "stateless-" + newSessionId();
+  }
+
+  /**
+   * Runs a 2026-07-28 request whose {@code _meta} the transport has validated: opens its request
+   * state (a bad one is answered -32602), then runs it like a session request, with a
+   * {@link StatelessSession} instead of the journaled session.
+   */
+  public CompletionStage<RequestManager.Outcome> statelessRequest(
+      String statelessId, JsonRpcMessage.Request request, StatelessMeta meta, Outbound out) {
+    StatelessSession session;
+    try {
+      session = StatelessSession.of(meta, request.method(), request.params(), sealer);
+    } catch (JsonRpcException e) {
+      metrics.request(request.method(), "error", 0);
+      return CompletableFuture.completedFuture(
+          new RequestManager.Outcome.Responded(
+              new JsonRpcMessage.ErrorResponse(request.id(), e.error())));
+    }
+    return request(statelessId, request, out, session);
+  }
+
+  /** Cancels a running request (stdio notifications/cancelled, or a closed HTTP stream). */
+  public void cancel(String sessionId, RequestId rid, String reason) {
+    CancellationToken inlineToken = inlineRunning.get(new InlineKey(sessionId, rid));
+    if (inlineToken != null) {
+      inlineToken.cancel(reason);
+    } else {
+      core.requests().tell(new RequestManager.Cancel(sessionId, rid, reason));
+    }
+  }
+
+  /**
+   * Opens a {@code subscriptions/listen} subscription: sends the acknowledgement (the filter
+   * this server can honour) through {@code send}, then every matching notification, each tagged
+   * with the subscription id (the request's id), until the handle is closed.
+   */
+  public NotificationBus.Subscription listen(
+      JsonRpcMessage.Request request,
+      java.util.function.Consumer<JsonRpcMessage.Notification> send) {
+    JsonNode params = request.params();
+    JsonNode filter = params == null ? null : params.get("notifications");
+    if (filter == null || !filter.isObject()) {
+      throw new JsonRpcException(
+          io.erlmcp.runtime.jsonrpc.JsonRpcError.invalidParams(
+              "subscriptions/listen needs params.notifications (a subscription filter)"));
+    }
+    McpServer server = core.server();
+    com.fasterxml.jackson.databind.node.ObjectNode honoured = io.erlmcp.runtime.Json.object();
+    boolean tools = filter.path("toolsListChanged").asBoolean(false) && server.hasTools();
+    boolean prompts = filter.path("promptsListChanged").asBoolean(false) && server.hasPrompts();
+    boolean resources =
+        filter.path("resourcesListChanged").asBoolean(false) && server.hasResources();
+    java.util.Set<String> uris = new java.util.HashSet<>();
+    if (tools) {
+      honoured.put("toolsListChanged", true);
+    }
+    if (prompts) {
+      honoured.put("promptsListChanged", true);
+    }
+    if (resources) {
+      honoured.put("resourcesListChanged", true);
+    }
+    JsonNode subs = filter.get("resourceSubscriptions");
+    if (subs != null && subs.isArray() && server.hasResources()) {
+      com.fasterxml.jackson.databind.node.ArrayNode arr = honoured.putArray("resourceSubscriptions");
+      subs.forEach(
+          u -> {
+            if (u.isTextual() && uris.add(u.asText())) {
+              arr.add(u.asText());
+            }
+          });
+    }
+    JsonNode subscriptionId = request.id().toJson();
+    java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> tag =
+            p -> {
+              p.putObject("_meta").set(StatelessMeta.SUBSCRIPTION_ID, subscriptionId);
+              return p;
+            };
+    com.fasterxml.jackson.databind.node.ObjectNode ack = io.erlmcp.runtime.Json.object();
+    ack.set("notifications", honoured);
+    // Subscribed before the acknowledgement goes out (nothing published in between is lost),
+    // and nothing is sent before it: a publisher waits on the lock until the ack is written.
+    Object order = new Object();
+    synchronized (order) {
+      NotificationBus.Subscription sub =
+          bus.subscribe(
+              event -> {
+                synchronized (order) {
+                  deliver(event, tools, prompts, resources, uris, tag, send);
+                }
+              });
+      send.accept(
+          new JsonRpcMessage.Notification(
+              McpMethods.NOTIFICATION_SUBSCRIPTIONS_ACKNOWLEDGED, tag.apply(ack)));
+      return sub;
+    }
+  }
+
+  /** One bus event to one listen subscription, if its filter asked for it. */
+  private static void deliver(
+      NotificationBus.Event event,
+      boolean tools,
+      boolean prompts,
+      boolean resources,
+      java.util.Set<String> uris,
+      java.util.function.UnaryOperator<com.fasterxml.jackson.databind.node.ObjectNode> tag,
+      java.util.function.Consumer<JsonRpcMessage.Notification> send) {
+    if (event instanceof NotificationBus.ListChanged lc) {
+      String method =
+          switch (lc.kind()) {
+            case TOOLS -> tools ? McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED : null;
+            case PROMPTS -> prompts ? McpMethods.NOTIFICATION_PROMPTS_LIST_CHANGED : null;
+            case RESOURCES -> resources ? McpMethods.NOTIFICATION_RESOURCES_LIST_CHANGED : null;
+          };
+      if (method != null) {
+        send.accept(new JsonRpcMessage.Notification(method, tag.apply(io.erlmcp.runtime.Json.object())));
+      }
+    } else if (event instanceof NotificationBus.ResourceUpdated ru && uris.contains(ru.uri())) {
+      send.accept(
+          new JsonRpcMessage.Notification(
+              McpMethods.NOTIFICATION_RESOURCES_UPDATED,
+              tag.apply(io.erlmcp.runtime.Json.object().put("uri", ru.uri()))));
+    }
+  }
+
+  private CompletionStage<RequestManager.Outcome> request(
+      String sessionId, JsonRpcMessage.Request request, Outbound out, SessionPort statelessPort) {
     long start = System.nanoTime();
     if (!core.writable() && isWrite(request.method())) {
       metrics.request(request.method(), "read_only", System.nanoTime() - start);
@@ -134,8 +315,10 @@ public final class McpEdge {
       metrics.request(request.method(), outcomeTag(busy), System.nanoTime() - start);
       return CompletableFuture.completedFuture(busy);
     }
+    SessionPort port =
+        statelessPort != null ? statelessPort : core.sessions().port(sessionId);
     if (core.dispatcher().runsInline(request)) {
-      return inline(sessionId, request, out, start);
+      return inline(sessionId, request, out, start, port);
     }
     pooledRunning.incrementAndGet();
     CompletionStage<RequestManager.Outcome> outcome =
@@ -143,8 +326,7 @@ public final class McpEdge {
         AskPattern.ask(
             core.requests(),
             (org.apache.pekko.actor.typed.ActorRef<RequestManager.Outcome> replyTo) ->
-                new RequestManager.Start(
-                    sessionId, request, core.sessions().port(sessionId), out, replyTo),
+                new RequestManager.Start(sessionId, request, port, out, replyTo),
             requestAskTimeout,
             core.system().scheduler()));
     return outcome.handle(
@@ -175,11 +357,15 @@ public final class McpEdge {
    * same in-flight bound.
    */
   private CompletionStage<RequestManager.Outcome> inline(
-      String sessionId, JsonRpcMessage.Request request, Outbound out, long start) {
+      String sessionId,
+      JsonRpcMessage.Request request,
+      Outbound out,
+      long start,
+      SessionPort port) {
     CancellationToken token = new CancellationToken();
     CompletableFuture<JsonRpcMessage> response =
         core.dispatcher()
-            .respond(request, core.sessions().port(sessionId), out, token)
+            .respond(request, port, out, token)
             .toCompletableFuture();
     if (!response.isDone()) {
       InlineKey key = new InlineKey(sessionId, request.id());
@@ -218,13 +404,7 @@ public final class McpEdge {
       io.erlmcp.runtime.jsonrpc.RequestId rid =
           id == null ? null : io.erlmcp.runtime.jsonrpc.RequestId.of(id);
       if (rid != null) {
-        String reason = params.path("reason").asText("cancelled by the client");
-        CancellationToken inlineToken = inlineRunning.get(new InlineKey(sessionId, rid));
-        if (inlineToken != null) {
-          inlineToken.cancel(reason);
-        } else {
-          core.requests().tell(new RequestManager.Cancel(sessionId, rid, reason));
-        }
+        cancel(sessionId, rid, params.path("reason").asText("cancelled by the client"));
       }
       return CompletableFuture.completedFuture(null);
     }

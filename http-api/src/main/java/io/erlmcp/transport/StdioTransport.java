@@ -140,6 +140,9 @@ public final class StdioTransport {
       edge.core().requests().tell(new RequestManager.CancelSession(sid, "stdin closed"));
       edge.pending().failSession(sid, "stdin closed");
     }
+    listens.values().forEach(io.erlmcp.runtime.stateless.NotificationBus.Subscription::close);
+    listens.clear();
+    statelessRunning.forEach((rid, id) -> edge.cancel(id, rid, "stdin closed"));
     onEof.run();
   }
 
@@ -180,9 +183,31 @@ public final class StdioTransport {
     }
   }
 
+  /** 2026-07-28 requests running now, by JSON-RPC id: their key in the request table. */
+  private final java.util.Map<RequestId, String> statelessRunning =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Open subscriptions/listen subscriptions, by the listen request's id. */
+  private final java.util.Map<RequestId, io.erlmcp.runtime.stateless.NotificationBus.Subscription>
+      listens = new java.util.concurrent.ConcurrentHashMap<>();
+
   private void onMessage(JsonRpcMessage m) {
     String sid = sessionId;
     if (m instanceof JsonRpcMessage.Request r) {
+      // The one routing decision between the eras: a request naming its protocol version in
+      // _meta is a 2026-07-28 request (docs/stateless.md); it never belongs to a session.
+      if (io.erlmcp.runtime.stateless.StatelessMeta.versionOf(r.params()) != null) {
+        if (sid != null) {
+          write(
+              new JsonRpcMessage.ErrorResponse(
+                  r.id(),
+                  JsonRpcError.invalidRequest(
+                      "A request of a session must not name a protocol version in _meta")));
+        } else {
+          onStateless(r);
+        }
+        return;
+      }
       if (McpMethods.INITIALIZE.equals(r.method())) {
         if (sid != null) {
           write(
@@ -235,12 +260,79 @@ public final class StdioTransport {
                 // Cancelled: no response, as the protocol requires.
               });
     } else if (m instanceof JsonRpcMessage.Notification n) {
+      if (McpMethods.NOTIFICATION_CANCELLED.equals(n.method()) && cancelStateless(n)) {
+        return;
+      }
       if (sid != null) {
         edge.notification(sid, n);
       }
     } else if (sid != null) {
       edge.response(sid, m);
     }
+  }
+
+  /** A 2026-07-28 request: its _meta checked, then run without a session. */
+  private void onStateless(JsonRpcMessage.Request r) {
+    io.erlmcp.runtime.stateless.StatelessMeta meta;
+    try {
+      meta = io.erlmcp.runtime.stateless.StatelessMeta.parse(r.params());
+    } catch (io.erlmcp.runtime.jsonrpc.JsonRpcException e) {
+      write(new JsonRpcMessage.ErrorResponse(r.id(), e.error()));
+      return;
+    }
+    if (McpMethods.SUBSCRIPTIONS_LISTEN.equals(r.method())) {
+      try {
+        listens.put(r.id(), edge.listen(r, this::write));
+      } catch (io.erlmcp.runtime.jsonrpc.JsonRpcException e) {
+        write(new JsonRpcMessage.ErrorResponse(r.id(), e.error()));
+      }
+      return;
+    }
+    String statelessId = McpEdge.newStatelessId();
+    statelessRunning.put(r.id(), statelessId);
+    inFlight.incrementAndGet();
+    edge.statelessRequest(statelessId, r, meta, new StdioOutbound(statelessId))
+        .whenComplete(
+            (o, e) -> {
+              inFlight.decrementAndGet();
+              statelessRunning.remove(r.id(), statelessId);
+            })
+        .thenAccept(
+            o -> {
+              if (o instanceof RequestManager.Outcome.Responded resp) {
+                write(resp.response());
+              } else if (o instanceof RequestManager.Outcome.Rejected rej) {
+                write(new JsonRpcMessage.ErrorResponse(r.id(), rej.error()));
+              } else if (o instanceof RequestManager.Outcome.Failed) {
+                write(
+                    new JsonRpcMessage.ErrorResponse(
+                        r.id(), JsonRpcError.internalError("Internal error")));
+              }
+            });
+  }
+
+  /**
+   * notifications/cancelled for a 2026-07-28 request or listen subscription: cancels it (a
+   * listen subscription ends with no response). False when the id is none of those.
+   */
+  private boolean cancelStateless(JsonRpcMessage.Notification n) {
+    JsonNode id = n.params() == null ? null : n.params().get("requestId");
+    if (id == null) {
+      return false;
+    }
+    RequestId rid = RequestId.of(id);
+    io.erlmcp.runtime.stateless.NotificationBus.Subscription sub = listens.remove(rid);
+    if (sub != null) {
+      sub.close();
+      return true;
+    }
+    String statelessId = statelessRunning.get(rid);
+    if (statelessId != null) {
+      edge.cancel(
+          statelessId, rid, n.params().path("reason").asText("cancelled by the client"));
+      return true;
+    }
+    return false;
   }
 
   /** Writes one message as one line; lines from concurrent requests never interleave. */

@@ -129,7 +129,7 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  McpServer mcp() {
+  public McpServer mcp() {
     return server.server;
   }
 

@@ -224,4 +224,77 @@ class StdioTransportTest {
     String late = stdout.poll(300, TimeUnit.MILLISECONDS);
     assertEquals(null, late, "nothing more is written");
   }
+
+  private static ObjectNode stateless(String capsJson) {
+    ObjectNode p = Json.object();
+    ObjectNode m = p.putObject("_meta").put("io.modelcontextprotocol/protocolVersion", "2026-07-28");
+    m.set("io.modelcontextprotocol/clientCapabilities", Json.parseObject(capsJson));
+    return p;
+  }
+
+  @Test
+  void aRequestWithAMetaVersionIsServedWithoutInitialize() throws Exception {
+    send(req(1, "server/discover", stateless("{}")));
+    JsonNode d = read();
+    assertEquals(1, d.path("id").asInt());
+    assertEquals("complete", d.at("/result/resultType").asText(), d.toString());
+    send(req(2, "tools/list", Json.object().set("_meta", Json.object())));
+    assertEquals(-32600, read().at("/error/code").asInt(), "no _meta version: the session path");
+    send(req(3, "ping", stateless("{}")));
+    assertEquals(-32601, read().at("/error/code").asInt(), "ping is gone in 2026-07-28");
+    ObjectNode sample = stateless("{\"sampling\":{}}").put("name", "sample");
+    send(req(4, "tools/call", sample));
+    JsonNode r = read();
+    assertEquals("input_required", r.at("/result/resultType").asText(), r.toString());
+  }
+
+  @Test
+  void aMetaVersionOnASessionRequestIsRefused() throws Exception {
+    initialize();
+    send(req(5, "tools/list", stateless("{}")));
+    JsonNode r = read();
+    assertEquals(5, r.path("id").asInt());
+    assertEquals(-32600, r.at("/error/code").asInt(), r.toString());
+  }
+
+  @Test
+  void notificationsCancelledCancelsAStatelessRequest() throws Exception {
+    ObjectNode p = stateless("{}").put("name", "slow");
+    p.putObject("arguments").put("ms", 30_000);
+    send(req(6, "tools/call", p));
+    assertEquals("6", node.server.slowStarted.poll(10, TimeUnit.SECONDS));
+    send(
+        Json.object()
+            .put("jsonrpc", "2.0")
+            .put("method", "notifications/cancelled")
+            .set("params", Json.object().put("requestId", 6))
+            .toString());
+    assertEquals("6", node.server.slowCancelled.poll(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void listenIsAcknowledgedThenDeliversUntilCancelled() throws Exception {
+    ObjectNode p = stateless("{}");
+    p.putObject("notifications").put("toolsListChanged", true);
+    send(req(7, "subscriptions/listen", p));
+    JsonNode ack = read();
+    assertEquals("notifications/subscriptions/acknowledged", ack.path("method").asText());
+    assertEquals(7, ack.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asInt());
+    node.mcp().addTool(
+        io.erlmcp.runtime.server.Tool.builder("stdio_added")
+            .syncHandler((a, c) -> io.erlmcp.runtime.server.ToolResult.text("x"))
+            .build());
+    JsonNode changed = read();
+    assertEquals("notifications/tools/list_changed", changed.path("method").asText());
+    send(
+        Json.object()
+            .put("jsonrpc", "2.0")
+            .put("method", "notifications/cancelled")
+            .set("params", Json.object().put("requestId", 7))
+            .toString());
+    send(req(8, "server/discover", stateless("{}")));
+    assertEquals(8, read().path("id").asInt(), "the discover answer comes before anything else");
+    node.mcp().removeTool("stdio_added");
+    assertEquals(null, stdout.poll(300, TimeUnit.MILLISECONDS), "nothing after the cancel");
+  }
 }

@@ -6,6 +6,10 @@ public final class McpMethods {
 
   public static final String INITIALIZE = "initialize";
   public static final String PING = "ping";
+  public static final String SERVER_DISCOVER = "server/discover";
+  public static final String SUBSCRIPTIONS_LISTEN = "subscriptions/listen";
+  public static final String NOTIFICATION_SUBSCRIPTIONS_ACKNOWLEDGED =
+      "notifications/subscriptions/acknowledged";
   public static final String TOOLS_LIST = "tools/list";
   public static final String TOOLS_CALL = "tools/call";
   public static final String RESOURCES_LIST = "resources/list";

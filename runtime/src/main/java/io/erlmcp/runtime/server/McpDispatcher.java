@@ -48,9 +48,29 @@ public final class McpDispatcher {
    * @param toolTimeout how long a tool call may run unless the tool says otherwise
    * @param clientRequestTimeout default wait for a client's answer to sampling/roots/elicitation
    */
-  public record Settings(int pageSize, Duration toolTimeout, Duration clientRequestTimeout) {
+  public record Settings(
+      int pageSize,
+      Duration toolTimeout,
+      Duration clientRequestTimeout,
+      long listTtlMillis,
+      long readTtlMillis,
+      String cacheScope) {
     public static final Settings DEFAULT =
         new Settings(50, Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+    /** @param listTtlMillis, readTtlMillis, cacheScope: caching hints of 2026-07-28 results */
+    public Settings {
+      if (listTtlMillis < 0 || readTtlMillis < 0) {
+        throw new IllegalArgumentException("ttl must be >= 0");
+      }
+      if (!"public".equals(cacheScope) && !"private".equals(cacheScope)) {
+        throw new IllegalArgumentException("cacheScope must be public or private");
+      }
+    }
+
+    public Settings(int pageSize, Duration toolTimeout, Duration clientRequestTimeout) {
+      this(pageSize, toolTimeout, clientRequestTimeout, 60_000, 0, "public");
+    }
   }
 
   private final McpServer server;
@@ -160,9 +180,19 @@ public final class McpDispatcher {
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
+    StatelessSession stateless = session instanceof StatelessSession ss ? ss : null;
     return result.handle(
         (r, err) -> {
+          if (stateless != null && !cancel.isCancelled() && stateless.inputRequired()) {
+            // The handler asked for input the client has not given: whatever it made of the
+            // missing answer, the client gets the questions (SEP-2322).
+            return (JsonRpcMessage)
+                new JsonRpcMessage.Response(request.id(), stateless.inputRequiredResult());
+          }
           if (err == null) {
+            if (stateless != null && r instanceof ObjectNode o) {
+              finishStateless(request.method(), o, stateless);
+            }
             return (JsonRpcMessage) new JsonRpcMessage.Response(request.id(), r);
           }
           Throwable cause = unwrap(err);
@@ -177,6 +207,50 @@ public final class McpDispatcher {
           }
           return new JsonRpcMessage.ErrorResponse(request.id(), toError(request.method(), cause));
         });
+  }
+
+  /** Methods that end in a cacheable list/read result on 2026-07-28. */
+  private void finishStateless(String method, ObjectNode result, StatelessSession session) {
+    if (!result.has("resultType")) {
+      result.put("resultType", "complete");
+    }
+    switch (method) {
+      case McpMethods.TOOLS_LIST,
+          McpMethods.PROMPTS_LIST,
+          McpMethods.RESOURCES_LIST,
+          McpMethods.RESOURCES_TEMPLATES_LIST -> {
+        result.put("ttlMs", settings.listTtlMillis());
+        result.put("cacheScope", settings.cacheScope());
+      }
+      case McpMethods.RESOURCES_READ -> {
+        result.put("ttlMs", session.hintTtlMillis(settings.readTtlMillis()));
+        result.put("cacheScope", session.hintScope(settings.cacheScope()));
+      }
+      default -> {}
+    }
+  }
+
+  /** {@code server/discover}: what a 2026-07-28 client learns instead of initialize. */
+  public ObjectNode discover() {
+    ObjectNode result = Json.object().put("resultType", "complete");
+    com.fasterxml.jackson.databind.node.ArrayNode versions = result.putArray("supportedVersions");
+    io.erlmcp.runtime.stateless.StatelessMeta.supportedVersions().forEach(versions::add);
+    result.set("capabilities", capabilities(ProtocolVersion.V2026_07_28));
+    if (server.instructions() != null) {
+      result.put("instructions", server.instructions());
+    }
+    result.put("ttlMs", settings.listTtlMillis());
+    result.put("cacheScope", settings.cacheScope());
+    ObjectNode info =
+        result
+            .putObject("_meta")
+            .putObject(io.erlmcp.runtime.stateless.StatelessMeta.SERVER_INFO)
+            .put("name", server.name())
+            .put("version", server.version());
+    if (server.title() != null) {
+      info.put("title", server.title());
+    }
+    return result;
   }
 
   /**
@@ -212,6 +286,21 @@ public final class McpDispatcher {
     }
     ObjectNode p = params == null ? Json.object() : (ObjectNode) params;
     Ctx ctx = new Ctx(request, p, session, out, cancel);
+    if (v.isStateless()) {
+      switch (request.method()) {
+        case McpMethods.SERVER_DISCOVER -> {
+          return done(discover());
+        }
+        case McpMethods.PING,
+            McpMethods.INITIALIZE,
+            McpMethods.LOGGING_SET_LEVEL,
+            McpMethods.RESOURCES_SUBSCRIBE,
+            McpMethods.RESOURCES_UNSUBSCRIBE ->
+            // Removed in 2026-07-28 (no session to initialize, set a level on or subscribe in).
+            throw new JsonRpcException(JsonRpcError.methodNotFound(request.method()));
+        default -> {}
+      }
+    }
     return switch (request.method()) {
       case McpMethods.PING -> done(Json.object());
       case McpMethods.INITIALIZE ->
@@ -406,7 +495,7 @@ public final class McpDispatcher {
         }
       }
       if (match == null) {
-        throw resourceNotFound(uri);
+        throw resourceNotFound(uri, ctx.protocolVersion());
       }
       ResourceTemplate t = match;
       Map<String, String> variables = vars;
@@ -416,13 +505,26 @@ public final class McpDispatcher {
         .thenApply(
             list -> {
               if (list == null) {
-                throw resourceNotFound(uri);
+                throw resourceNotFound(uri, ctx.protocolVersion());
               }
               ObjectNode result = Json.object();
               ArrayNode arr = result.putArray("contents");
               list.forEach(c -> arr.add(c.toJson()));
               return (JsonNode) result;
             });
+  }
+
+  /**
+   * The error for a resource that does not exist on revision {@code v}: -32602 on 2026-07-28
+   * (SEP-2164), -32002 on the session revisions; the URI in data either way.
+   */
+  public static JsonRpcException resourceNotFound(String uri, ProtocolVersion v) {
+    if (v != null && v.isStateless()) {
+      return new JsonRpcException(
+          JsonRpcError.invalidParams("Resource not found: " + uri)
+              .withData(Json.object().put("uri", uri)));
+    }
+    return resourceNotFound(uri);
   }
 
   /** The error for a resource that does not exist: -32002 with the URI in data. */
@@ -699,6 +801,18 @@ public final class McpDispatcher {
     return new JsonRpcException(JsonRpcError.invalidParams(message));
   }
 
+  /**
+   * How {@link RequestContext#elicit} and friends fail on 2026-07-28 when the client has not
+   * answered yet: the request ends as an input_required result.
+   */
+  public static final class InputRequiredException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InputRequiredException(String key) {
+      super("input required: " + key, null, false, false);
+    }
+  }
+
   /** The request context handed to handlers. */
   private final class Ctx implements RequestContext {
     private final JsonRpcMessage.Request request;
@@ -791,6 +905,9 @@ public final class McpDispatcher {
 
     @Override
     public void log(LogLevel level, String logger, JsonNode data) {
+      if (protocolVersion().isStateless() && state().logLevel() == null) {
+        return; // 2026-07-28: no logLevel in the request's _meta means no log messages
+      }
       if (!level.passes(state().logLevel()) || cancel.isCancelled()) {
         return;
       }
@@ -804,11 +921,60 @@ public final class McpDispatcher {
 
     @Override
     public CompletionStage<JsonNode> createMessage(ObjectNode params, Duration timeout) {
+      return createMessage(null, params, timeout);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> createMessage(
+        String key, ObjectNode params, Duration timeout) {
+      if (session instanceof StatelessSession s) {
+        return input(s, key, "sampling", McpMethods.SAMPLING_CREATE_MESSAGE, params);
+      }
       return ask("sampling", McpMethods.SAMPLING_CREATE_MESSAGE, params, timeout);
     }
 
     @Override
     public CompletionStage<JsonNode> elicit(ObjectNode params, Duration timeout) {
+      return elicit(null, params, timeout);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> listRoots(Duration timeout) {
+      return listRoots(null, timeout);
+    }
+
+    @Override
+    public CompletionStage<JsonNode> listRoots(String key, Duration timeout) {
+      if (session instanceof StatelessSession s) {
+        return input(s, key, "roots", McpMethods.ROOTS_LIST, Json.object());
+      }
+      return ask("roots", McpMethods.ROOTS_LIST, Json.object(), timeout);
+    }
+
+    /**
+     * 2026-07-28: the client's answer from this request's inputResponses, or an input request
+     * recorded for the input_required result (the returned stage then fails, stopping the
+     * handler; the dispatcher answers input_required whatever the handler does with that).
+     */
+    private CompletionStage<JsonNode> input(
+        StatelessSession s, String key, String capability, String method, ObjectNode params) {
+      if (!clientSupports(capability)) {
+        return CompletableFuture.failedFuture(
+            io.erlmcp.runtime.stateless.StatelessMeta.missingCapability(capability));
+      }
+      if (cancel.isCancelled()) {
+        return CompletableFuture.failedFuture(new CancellationException(cancel.reason()));
+      }
+      String k = key != null ? key : s.nextKey(capability);
+      JsonNode answer = s.answer(k, method, params);
+      if (answer != null) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      return CompletableFuture.failedFuture(new InputRequiredException(k));
+    }
+
+    @Override
+    public CompletionStage<JsonNode> elicit(String key, ObjectNode params, Duration timeout) {
       if (!protocolVersion().hasElicitation()) {
         return CompletableFuture.failedFuture(
             unsupported("elicitation needs protocol revision 2025-06-18 or later"));
@@ -819,6 +985,9 @@ public final class McpDispatcher {
           return CompletableFuture.failedFuture(
               unsupported("the client did not declare URL-mode elicitation"));
         }
+      }
+      if (session instanceof StatelessSession s) {
+        return input(s, key, "elicitation", McpMethods.ELICITATION_CREATE, params);
       }
       return ask("elicitation", McpMethods.ELICITATION_CREATE, params, timeout);
     }
@@ -832,10 +1001,6 @@ public final class McpDispatcher {
           McpMethods.PING, Json.object(), timeout != null ? timeout : settings.clientRequestTimeout());
     }
 
-    @Override
-    public CompletionStage<JsonNode> listRoots(Duration timeout) {
-      return ask("roots", McpMethods.ROOTS_LIST, Json.object(), timeout);
-    }
 
     private CompletionStage<JsonNode> ask(
         String capability, String method, ObjectNode params, Duration timeout) {
@@ -852,6 +1017,13 @@ public final class McpDispatcher {
 
     private JsonRpcException unsupported(String message) {
       return new JsonRpcException(JsonRpcError.internalError(message));
+    }
+
+    @Override
+    public void cacheHint(Duration ttl, boolean userSpecific) {
+      if (session instanceof StatelessSession s) {
+        s.cacheHint(Math.max(0, ttl.toMillis()), userSpecific ? "private" : "public");
+      }
     }
 
     @Override

@@ -58,6 +58,40 @@ public interface RequestContext {
   /** {@code roots/list}; needs the client's roots capability. */
   CompletionStage<JsonNode> listRoots(Duration timeout);
 
+  /*
+   * Named variants for protocol revision 2026-07-28, where a request that needs the client's
+   * input answers input_required with its questions keyed by name and is retried with the
+   * answers under the same keys. The unnamed methods above number their questions per method
+   * (elicitation-1, sampling-1, roots-1, ...); a handler that wants stable, readable keys
+   * names them. On session revisions the key is ignored.
+   */
+
+  /** {@link #createMessage(ObjectNode, Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> createMessage(String key, ObjectNode params, Duration timeout) {
+    return createMessage(params, timeout);
+  }
+
+  /** {@link #elicit(ObjectNode, Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> elicit(String key, ObjectNode params, Duration timeout) {
+    return elicit(params, timeout);
+  }
+
+  /** {@link #listRoots(Duration)}, its input request keyed {@code key}. */
+  default CompletionStage<JsonNode> listRoots(String key, Duration timeout) {
+    return listRoots(timeout);
+  }
+
+  /**
+   * Caching hint for this request's result on revision 2026-07-28 ({@code ttlMs} and
+   * {@code cacheScope} of a {@code resources/read} result), overriding the server's default
+   * ({@code erlmcp.stateless.read-ttl}, {@code cache-scope}). Ignored on other methods and on the
+   * session revisions.
+   *
+   * @param ttl how long the client may reuse the result (zero: do not reuse)
+   * @param userSpecific true for {@code "private"} (only within this authorization context)
+   */
+  default void cacheHint(Duration ttl, boolean userSpecific) {}
+
   /** Set when the client cancels; the host also cancels the handler's future. */
   CancellationToken cancellation();
 
