@@ -30,15 +30,23 @@ public final class SessionGateway {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final Map<String, SessionState> readCopies;
+  private final Map<String, Local> readCopies;
+  private final ReplicatedReadCopies replicated;
+
+  /** A local read copy: the state and the entity's journal sequence number it reflects. */
+  private record Local(long revision, SessionState state) {}
 
   public SessionGateway(ActorSystem<?> system, Duration askTimeout, int cacheLimit) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.replicated =
+        ReplicatedReadCopies.enabled(system)
+            ? ReplicatedReadCopies.get(system)
+            : null;
     this.readCopies =
         new LinkedHashMap<>(1024, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, SessionState> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Local> eldest) {
             return size() > cacheLimit;
           }
         };
@@ -65,7 +73,7 @@ public final class SessionGateway {
               if (!reply.accepted()) {
                 throw new JsonRpcException(reply.error());
               }
-              remember(sessionId, reply.state());
+              remember(sessionId, reply.revision(), reply.state());
               return reply.state();
             });
   }
@@ -88,16 +96,29 @@ public final class SessionGateway {
                 throw translate(err);
               }
               if (state.exists()) {
-                remember(sessionId, state);
+                remember(sessionId, 0, state);
               }
               return state;
             });
   }
 
+  /**
+   * The newest read copy this node has: its own (from replies it received) or the replicated one
+   * (published by the entity, wherever it runs), whichever reflects the later journal write.
+   */
   public SessionState cached(String sessionId) {
+    Local local;
     synchronized (readCopies) {
-      return readCopies.get(sessionId);
+      local = readCopies.get(sessionId);
     }
+    ReplicatedReadCopies.ReadCopy r = replicated == null ? null : replicated.lookup(sessionId);
+    if (r == null) {
+      return local == null ? null : local.state();
+    }
+    if (local == null || r.revision() > local.revision()) {
+      return r.state();
+    }
+    return local.state();
   }
 
   public void forget(String sessionId) {
@@ -106,12 +127,14 @@ public final class SessionGateway {
     }
   }
 
-  private void remember(String sessionId, SessionState state) {
+  private void remember(String sessionId, long revision, SessionState state) {
     synchronized (readCopies) {
-      SessionState prev = readCopies.get(sessionId);
-      // Replies can arrive out of order; keep the newest (stream sequence only grows).
-      if (prev == null || prev.nextSeq() <= state.nextSeq()) {
-        readCopies.put(sessionId, state);
+      Local prev = readCopies.get(sessionId);
+      // Replies can arrive out of order; keep the newest (journal and stream sequence only grow).
+      if (prev == null
+          || prev.revision() < revision
+          || (prev.revision() == revision && prev.state().nextSeq() <= state.nextSeq())) {
+        readCopies.put(sessionId, new Local(Math.max(revision, prev == null ? 0 : prev.revision()), state));
       }
     }
   }
