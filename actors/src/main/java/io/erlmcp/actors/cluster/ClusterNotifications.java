@@ -75,6 +75,13 @@ public final class ClusterNotifications {
                     server.removeListener(listener);
                     return Behaviors.same();
                   })
+              .onSignal(
+                  org.apache.pekko.actor.typed.PreRestart.class,
+                  s -> {
+                    // The restarted instance registers its own listener.
+                    server.removeListener(listener);
+                    return Behaviors.same();
+                  })
               .build();
         });
   }

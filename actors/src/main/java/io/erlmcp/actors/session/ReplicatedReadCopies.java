@@ -37,7 +37,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * wins even across a move of the entity to another node.
  */
 public final class ReplicatedReadCopies {
-  public static final int BUCKETS = 128;
+  public static final int BUCKETS = 1024;
 
   /** One session's copy: the entity's journal sequence number and its compact state. */
   public record ReadCopy(long revision, boolean partial, SessionState state)
