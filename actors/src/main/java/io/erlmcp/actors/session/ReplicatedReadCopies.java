@@ -165,6 +165,19 @@ public final class ReplicatedReadCopies {
             }));
   }
 
+  /** Whether a reader of the read copy sees a difference (stream events alone are invisible). */
+  static boolean readersSeeADifference(SessionState a, SessionState b) {
+    return !java.util.Objects.equals(a.sessionId(), b.sessionId())
+        || a.protocolVersion() != b.protocolVersion()
+        || !java.util.Objects.equals(a.clientInfo(), b.clientInfo())
+        || !java.util.Objects.equals(a.clientCapabilities(), b.clientCapabilities())
+        || a.clientReady() != b.clientReady()
+        || a.logLevel() != b.logLevel()
+        || !a.subscriptions().equals(b.subscriptions())
+        || !a.data().equals(b.data())
+        || a.ended() != b.ended();
+  }
+
   /** The compact copy: no stream buffer, no closed streams; data only while it is small. */
   static ReadCopy compact(long revision, SessionState s, int maxDataChars) {
     long chars = 0;

@@ -66,6 +66,9 @@ public final class SessionEntity
   /** The current state (the empty state when the session was never initialized). */
   public record Get(ActorRef<SessionState> replyTo) implements Command {}
 
+  /** The current state with the journal sequence number it reflects (as an accepted Reply). */
+  public record GetWithRevision(ActorRef<Reply> replyTo) implements Command {}
+
   /** Tunables, from {@code erlmcp.session} in configuration. */
   public record Settings(int streamBufferLimit, int snapshotEvery, SessionMachine.Limits limits) {
     public static final Settings DEFAULT =
@@ -125,6 +128,10 @@ public final class SessionEntity
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state))
+        .onCommand(
+            GetWithRevision.class,
+            (state, get) ->
+                Effect().reply(get.replyTo(), new Reply(state, null, lastSequenceNumber(ctx))))
         .build();
   }
 
@@ -141,7 +148,8 @@ public final class SessionEntity
         .persist(d.events())
         .thenRun(
             s -> {
-              if (readCopies != null) {
+              // Only changes a reader can see are replicated (not stream events alone).
+              if (readCopies != null && ReplicatedReadCopies.readersSeeADifference(state, s)) {
                 readCopies.publish(sessionId, lastSequenceNumber(ctx), s);
               }
             })

@@ -30,6 +30,7 @@ public final class SessionGateway {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Duration firstReadTimeout;
   private final Map<String, Local> readCopies;
   private final ReplicatedReadCopies replicated;
 
@@ -39,6 +40,8 @@ public final class SessionGateway {
   public SessionGateway(ActorSystem<?> system, Duration askTimeout, int cacheLimit) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.firstReadTimeout =
+        system.settings().config().getDuration("erlmcp.session.first-read-timeout");
     this.replicated =
         ReplicatedReadCopies.enabled(system)
             ? ReplicatedReadCopies.get(system)
@@ -78,25 +81,55 @@ public final class SessionGateway {
             });
   }
 
-  /** The session's state: the read copy when there is one, else asked of the entity. */
+  /**
+   * The session's state. This node's own copy when it has one. A node that has only the
+   * replicated copy (it never served the session, e.g. the client just moved here) asks the
+   * entity first, with a short deadline, so a client that switches nodes reads its own writes;
+   * when the entity does not answer in time (its node died and is not yet downed) the replicated
+   * copy answers. With no copy at all, the entity is asked.
+   */
   public CompletionStage<SessionState> get(String sessionId) {
-    SessionState s = cached(sessionId);
-    if (s != null) {
-      return CompletableFuture.completedFuture(s);
+    Local local;
+    synchronized (readCopies) {
+      local = readCopies.get(sessionId);
     }
-    return fresh(sessionId);
+    if (local != null) {
+      return CompletableFuture.completedFuture(cached(sessionId));
+    }
+    ReplicatedReadCopies.ReadCopy r = replicated == null ? null : replicated.lookup(sessionId);
+    if (r == null) {
+      return fresh(sessionId);
+    }
+    return fresh(sessionId, firstReadTimeout)
+        .handle(
+            (state, err) -> {
+              if (err == null && state.exists()) {
+                return cached(sessionId);
+              }
+              // Keep it as this node's copy: the next calls do not wait again; the first
+              // acknowledged write (once the entity is back) replaces it.
+              remember(sessionId, r.revision(), r.state());
+              return cached(sessionId);
+            });
   }
 
   /** The state asked of the entity, bypassing the read copy. */
   public CompletionStage<SessionState> fresh(String sessionId) {
-    return Stages.direct(entity(sessionId).<SessionState>ask(SessionEntity.Get::new, askTimeout))
+    return fresh(sessionId, askTimeout);
+  }
+
+  private CompletionStage<SessionState> fresh(String sessionId, Duration timeout) {
+    return Stages.direct(
+            entity(sessionId)
+                .<SessionEntity.Reply>ask(SessionEntity.GetWithRevision::new, timeout))
         .handle(
-            (state, err) -> {
+            (reply, err) -> {
               if (err != null) {
                 throw translate(err);
               }
+              SessionState state = reply.state();
               if (state.exists()) {
-                remember(sessionId, 0, state);
+                remember(sessionId, reply.revision(), state);
               }
               return state;
             });
