@@ -4,7 +4,9 @@
 #   1. the npm tooling (official MCP SDK, reference server, conformance suite)
 #   2. a real local Cassandra node for the tests (var/test-cassandra, CQL port 19042)
 #   3. mvn verify: unit tests, actor tests, Cassandra integration tests, HTTP/stdio integration
-#      tests and the interop suite (official MCP Java SDK client against erlmcp processes)
+#      tests, the interop suite (official MCP Java SDK client against erlmcp processes) and the
+#      multi-JVM cluster tests (three erlmcp processes on this Cassandra: they reuse it through
+#      ERLMCP_CASSANDRA_CONTACT_POINTS, exported below)
 #   4. the official MCP conformance suite (2025-11-25 and 2026-07-28 requirements) against the
 #      conformance example served by a real erlmcp node on that Cassandra
 #
@@ -52,7 +54,7 @@ section "local Cassandra for the tests ($ERLMCP_CASSANDRA_CONTACT_POINTS)"
 bin/cassandra start --dir "$CASSANDRA_DIR" --port "$CQL_PORT" --storage-port "$STORAGE_PORT" \
   || { echo "test: Cassandra did not start" >&2; exit 1; }
 
-section "mvn verify (unit, actors, Cassandra, HTTP/stdio integration, interop)"
+section "mvn verify (unit, actors, Cassandra, HTTP/stdio integration, interop, multi-JVM cluster)"
 rm -rf ./*/target/surefire-reports
 mvn -B -ntp verify || failed=1
 

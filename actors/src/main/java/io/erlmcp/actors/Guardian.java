@@ -2,6 +2,7 @@ package io.erlmcp.actors;
 
 import com.typesafe.config.Config;
 import io.erlmcp.actors.cluster.ClusterMonitor;
+import io.erlmcp.actors.cluster.ClusterNotifications;
 import io.erlmcp.actors.cluster.NodeStatus;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
@@ -97,6 +98,10 @@ public final class Guardian {
                       Behaviors.supervise(ClusterMonitor.create(status))
                           .onFailure(SupervisorStrategy.restart()),
                       "cluster");
+                  ctx.spawn(
+                      Behaviors.supervise(ClusterNotifications.create(server))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "notifications");
                   ActorRef<CoreStarted> self = ctx.getSelf().narrow();
                   ctx.spawn(
                       Behaviors.<Void>setup(

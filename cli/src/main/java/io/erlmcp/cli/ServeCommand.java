@@ -105,6 +105,34 @@ final class ServeCommand implements Callable<Integer> {
   Integer clusterPort;
 
   @Option(
+      names = "--seed-nodes",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      split = ",",
+      description =
+          "Artery host:ports of the seed nodes; this node forms or joins their cluster (the node"
+              + " whose own address is the first seed joins itself). None: a cluster of one.")
+  List<String> seedNodes;
+
+  @Option(
+      names = "--region",
+      paramLabel = "NAME",
+      description = "Region (Pekko multi-data-center self-data-center) of this node; default"
+          + " 'default'.")
+  String region;
+
+  @Option(
+      names = "--node-name",
+      paramLabel = "NAME",
+      description = "A name for this node in logs and roles (role node-NAME); default none.")
+  String nodeName;
+
+  @Option(
+      names = "--cluster-host",
+      paramLabel = "HOST",
+      description = "Artery host of this node (default 127.0.0.1).")
+  String clusterHost;
+
+  @Option(
       names = "--allow-origin",
       paramLabel = "ORIGIN",
       description = "Add a browser Origin to the allow list (repeatable; '*' allows any).")
@@ -139,7 +167,45 @@ final class ServeCommand implements Callable<Integer> {
     overrides.put(
         "erlmcp.persistence.embedded.path", dataDir.resolve("journal").toAbsolutePath().toString());
     if (clusterPort != null) {
+      if (clusterPort < 0 || clusterPort > 65535) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--cluster-port: bad port " + clusterPort);
+      }
       overrides.put("pekko.remote.artery.canonical.port", clusterPort);
+    }
+    if (clusterHost != null) {
+      overrides.put("pekko.remote.artery.canonical.hostname", clusterHost);
+    }
+    if (seedNodes != null && !seedNodes.isEmpty()) {
+      if (stdio) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--seed-nodes needs --http (a stdio node is a cluster of one)");
+      }
+      if (clusterPort == null || clusterPort == 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--seed-nodes needs a fixed --cluster-port");
+      }
+      List<String> seeds = new java.util.ArrayList<>();
+      for (String seed : seedNodes) {
+        InetSocketAddress a = parseHostPort("--seed-nodes", seed.trim());
+        seeds.add("pekko://erlmcp@" + a.getHostString() + ":" + a.getPort());
+      }
+      overrides.put("pekko.cluster.seed-nodes", seeds);
+    }
+    if (region != null) {
+      if (!region.matches("[A-Za-z0-9_-]+")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--region: letters, digits, '-' and '_' only");
+      }
+      overrides.put("pekko.cluster.multi-data-center.self-data-center", region);
+    }
+    if (nodeName != null) {
+      if (!nodeName.matches("[A-Za-z0-9_.-]+")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--node-name: letters, digits, '.', '-' and '_' only");
+      }
+      overrides.put("pekko.cluster.roles", List.of("erlmcp", "node-" + nodeName));
+      overrides.put("erlmcp.cluster.node-name", nodeName);
     }
     String mgmt = management != null ? management : (stdio ? "off" : "127.0.0.1:8558");
     if (!mgmt.equals("off")) {
@@ -234,6 +300,7 @@ final class ServeCommand implements Callable<Integer> {
               + transport.http
               + "/mcp (journal: "
               + mode
+              + (seedNodes != null ? ", cluster seeds " + String.join(",", seedNodes) : "")
               + ")");
     }
     stop.await();
@@ -243,6 +310,11 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private InetSocketAddress parseHostPort(String option, String value) {
+    return parseHostPort(spec, option, value);
+  }
+
+  static InetSocketAddress parseHostPort(
+      CommandLine.Model.CommandSpec spec, String option, String value) {
     int colon = value.lastIndexOf(':');
     if (colon <= 0 || colon == value.length() - 1) {
       throw new CommandLine.ParameterException(

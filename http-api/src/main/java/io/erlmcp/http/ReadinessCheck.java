@@ -10,7 +10,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 /**
  * Pekko Management readiness check ({@code /ready}): ready once this node is an Up member of its
  * cluster and its core is running. A read-only node (minority side of a partition) is still
- * ready for reads, so load balancers that should send writes elsewhere check {@code /status}.
+ * ready for reads, so load balancers that should send writes elsewhere check {@code /status} (same
+ * management listener, see docs/cluster.md).
  */
 public final class ReadinessCheck implements Supplier<CompletionStage<Boolean>> {
   private final ActorSystem system;

@@ -72,6 +72,7 @@ public final class ClusterMonitor {
         selfUp,
         cluster.selfMember().address().toString(),
         members,
-        unreachable);
+        unreachable,
+        state.getLeader() == null ? null : state.getLeader().toString());
   }
 }

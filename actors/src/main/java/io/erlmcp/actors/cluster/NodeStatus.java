@@ -10,9 +10,15 @@ import java.util.List;
  * @param selfUp whether this node is an Up member
  * @param members addresses of the members this node sees
  * @param unreachable addresses of members the failure detector marks unreachable
+ * @param leader the address of the leader this node sees, or null
  */
 public record NodeStatus(
-    Mode mode, boolean selfUp, String self, List<String> members, List<String> unreachable) {
+    Mode mode,
+    boolean selfUp,
+    String self,
+    List<String> members,
+    List<String> unreachable,
+    String leader) {
 
   public enum Mode {
     READ_WRITE,
@@ -29,10 +35,47 @@ public record NodeStatus(
   }
 
   public static NodeStatus starting(String self) {
-    return new NodeStatus(Mode.READ_WRITE, false, self, List.of(), List.of());
+    return new NodeStatus(Mode.READ_WRITE, false, self, List.of(), List.of(), null);
   }
 
   public boolean ready() {
     return selfUp;
+  }
+
+  /** This view as the JSON object {@code erlmcp status} prints (no library: flat strings). */
+  public String toJson() {
+    StringBuilder b = new StringBuilder("{");
+    b.append("\"mode\":").append(str(mode.wireName()));
+    b.append(",\"up\":").append(selfUp);
+    b.append(",\"self\":").append(str(self));
+    b.append(",\"members\":").append(arr(members));
+    b.append(",\"unreachable\":").append(arr(unreachable));
+    b.append(",\"leader\":").append(leader == null ? "null" : str(leader));
+    return b.append('}').toString();
+  }
+
+  private static String arr(List<String> xs) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < xs.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(str(xs.get(i)));
+    }
+    return b.append(']').toString();
+  }
+
+  private static String str(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
   }
 }

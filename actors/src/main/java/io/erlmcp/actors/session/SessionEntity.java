@@ -44,7 +44,12 @@ public final class SessionEntity
   public record Execute(SessionCommand command, ActorRef<Reply> replyTo) implements Command {}
 
   /** The answer to {@link Execute}: the state after the command, or why it was refused. */
-  public record Reply(SessionState state, JsonRpcError error) implements CborSerializable {
+  public record Reply(SessionState state, JsonRpcError error, long revision)
+      implements CborSerializable {
+    public Reply(SessionState state, JsonRpcError error) {
+      this(state, error, 0);
+    }
+
     public Reply {
       // Jackson reads a null JsonNode back as NullNode, so an error without data would come
       // back from another node with "data": null. Absent and JSON null data are one here.
@@ -61,6 +66,9 @@ public final class SessionEntity
   /** The current state (the empty state when the session was never initialized). */
   public record Get(ActorRef<SessionState> replyTo) implements Command {}
 
+  /** The current state with the journal sequence number it reflects (as an accepted Reply). */
+  public record GetWithRevision(ActorRef<Reply> replyTo) implements Command {}
+
   /** Tunables, from {@code erlmcp.session} in configuration. */
   public record Settings(int streamBufferLimit, int snapshotEvery, SessionMachine.Limits limits) {
     public static final Settings DEFAULT =
@@ -69,10 +77,21 @@ public final class SessionEntity
 
   private final SessionMachine machine;
   private final Settings settings;
+  private final String sessionId;
+  private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
+  private final ReplicatedReadCopies readCopies;
 
-  private SessionEntity(PersistenceId persistenceId, Settings settings) {
+  private SessionEntity(
+      PersistenceId persistenceId,
+      String sessionId,
+      Settings settings,
+      org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx,
+      ReplicatedReadCopies readCopies) {
     super(persistenceId);
     this.settings = settings;
+    this.sessionId = sessionId;
+    this.ctx = ctx;
+    this.readCopies = readCopies;
     this.machine = new SessionMachine(settings.limits());
   }
 
@@ -80,7 +99,12 @@ public final class SessionEntity
     return Behaviors.setup(
         ctx -> {
           ctx.getLog().debug("session {} starting", sessionId);
-          return new SessionEntity(PersistenceId.of(ENTITY_KEY.name(), sessionId), settings);
+          ReplicatedReadCopies copies =
+              ReplicatedReadCopies.enabled(ctx.getSystem())
+                  ? ReplicatedReadCopies.get(ctx.getSystem())
+                  : null;
+          return new SessionEntity(
+              PersistenceId.of(ENTITY_KEY.name(), sessionId), sessionId, settings, ctx, copies);
         });
   }
 
@@ -104,6 +128,10 @@ public final class SessionEntity
         .forAnyState()
         .onCommand(Execute.class, this::onExecute)
         .onCommand(Get.class, (state, get) -> Effect().reply(get.replyTo(), state))
+        .onCommand(
+            GetWithRevision.class,
+            (state, get) ->
+                Effect().reply(get.replyTo(), new Reply(state, null, lastSequenceNumber(ctx))))
         .build();
   }
 
@@ -114,9 +142,18 @@ public final class SessionEntity
       return Effect().reply(cmd.replyTo(), new Reply(null, d.error()));
     }
     if (d.events().isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new Reply(state, null));
+      return Effect().reply(cmd.replyTo(), new Reply(state, null, lastSequenceNumber(ctx)));
     }
-    return Effect().persist(d.events()).thenReply(cmd.replyTo(), s -> new Reply(s, null));
+    return Effect()
+        .persist(d.events())
+        .thenRun(
+            s -> {
+              // Only changes a reader can see are replicated (not stream events alone).
+              if (readCopies != null && ReplicatedReadCopies.readersSeeADifference(state, s)) {
+                readCopies.publish(sessionId, lastSequenceNumber(ctx), s);
+              }
+            })
+        .thenReply(cmd.replyTo(), s -> new Reply(s, null, lastSequenceNumber(ctx)));
   }
 
   @Override

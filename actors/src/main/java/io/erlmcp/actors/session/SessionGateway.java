@@ -30,15 +30,26 @@ public final class SessionGateway {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
-  private final Map<String, SessionState> readCopies;
+  private final Duration firstReadTimeout;
+  private final Map<String, Local> readCopies;
+  private final ReplicatedReadCopies replicated;
+
+  /** A local read copy: the state and the entity's journal sequence number it reflects. */
+  private record Local(long revision, SessionState state) {}
 
   public SessionGateway(ActorSystem<?> system, Duration askTimeout, int cacheLimit) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.firstReadTimeout =
+        system.settings().config().getDuration("erlmcp.session.first-read-timeout");
+    this.replicated =
+        ReplicatedReadCopies.enabled(system)
+            ? ReplicatedReadCopies.get(system)
+            : null;
     this.readCopies =
         new LinkedHashMap<>(1024, 0.75f, true) {
           @Override
-          protected boolean removeEldestEntry(Map.Entry<String, SessionState> eldest) {
+          protected boolean removeEldestEntry(Map.Entry<String, Local> eldest) {
             return size() > cacheLimit;
           }
         };
@@ -65,39 +76,82 @@ public final class SessionGateway {
               if (!reply.accepted()) {
                 throw new JsonRpcException(reply.error());
               }
-              remember(sessionId, reply.state());
+              remember(sessionId, reply.revision(), reply.state());
               return reply.state();
             });
   }
 
-  /** The session's state: the read copy when there is one, else asked of the entity. */
+  /**
+   * The session's state. This node's own copy when it has one. A node that has only the
+   * replicated copy (it never served the session, e.g. the client just moved here) asks the
+   * entity first, with a short deadline, so a client that switches nodes reads its own writes;
+   * when the entity does not answer in time (its node died and is not yet downed) the replicated
+   * copy answers. With no copy at all, the entity is asked.
+   */
   public CompletionStage<SessionState> get(String sessionId) {
-    SessionState s = cached(sessionId);
-    if (s != null) {
-      return CompletableFuture.completedFuture(s);
+    Local local;
+    synchronized (readCopies) {
+      local = readCopies.get(sessionId);
     }
-    return fresh(sessionId);
+    if (local != null) {
+      return CompletableFuture.completedFuture(cached(sessionId));
+    }
+    ReplicatedReadCopies.ReadCopy r = replicated == null ? null : replicated.lookup(sessionId);
+    if (r == null) {
+      return fresh(sessionId);
+    }
+    return fresh(sessionId, firstReadTimeout)
+        .handle(
+            (state, err) -> {
+              if (err == null && state.exists()) {
+                return cached(sessionId);
+              }
+              // Keep it as this node's copy: the next calls do not wait again; the first
+              // acknowledged write (once the entity is back) replaces it.
+              remember(sessionId, r.revision(), r.state());
+              return cached(sessionId);
+            });
   }
 
   /** The state asked of the entity, bypassing the read copy. */
   public CompletionStage<SessionState> fresh(String sessionId) {
-    return Stages.direct(entity(sessionId).<SessionState>ask(SessionEntity.Get::new, askTimeout))
+    return fresh(sessionId, askTimeout);
+  }
+
+  private CompletionStage<SessionState> fresh(String sessionId, Duration timeout) {
+    return Stages.direct(
+            entity(sessionId)
+                .<SessionEntity.Reply>ask(SessionEntity.GetWithRevision::new, timeout))
         .handle(
-            (state, err) -> {
+            (reply, err) -> {
               if (err != null) {
                 throw translate(err);
               }
+              SessionState state = reply.state();
               if (state.exists()) {
-                remember(sessionId, state);
+                remember(sessionId, reply.revision(), state);
               }
               return state;
             });
   }
 
+  /**
+   * The newest read copy this node has: its own (from replies it received) or the replicated one
+   * (published by the entity, wherever it runs), whichever reflects the later journal write.
+   */
   public SessionState cached(String sessionId) {
+    Local local;
     synchronized (readCopies) {
-      return readCopies.get(sessionId);
+      local = readCopies.get(sessionId);
     }
+    ReplicatedReadCopies.ReadCopy r = replicated == null ? null : replicated.lookup(sessionId);
+    if (r == null) {
+      return local == null ? null : local.state();
+    }
+    if (local == null || r.revision() > local.revision()) {
+      return r.state();
+    }
+    return local.state();
   }
 
   public void forget(String sessionId) {
@@ -106,12 +160,14 @@ public final class SessionGateway {
     }
   }
 
-  private void remember(String sessionId, SessionState state) {
+  private void remember(String sessionId, long revision, SessionState state) {
     synchronized (readCopies) {
-      SessionState prev = readCopies.get(sessionId);
-      // Replies can arrive out of order; keep the newest (stream sequence only grows).
-      if (prev == null || prev.nextSeq() <= state.nextSeq()) {
-        readCopies.put(sessionId, state);
+      Local prev = readCopies.get(sessionId);
+      // Replies can arrive out of order; keep the newest (journal and stream sequence only grow).
+      if (prev == null
+          || prev.revision() < revision
+          || (prev.revision() == revision && prev.state().nextSeq() <= state.nextSeq())) {
+        readCopies.put(sessionId, new Local(Math.max(revision, prev == null ? 0 : prev.revision()), state));
       }
     }
   }

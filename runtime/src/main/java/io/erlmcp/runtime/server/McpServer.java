@@ -186,6 +186,14 @@ public final class McpServer {
     }
   }
 
+  /**
+   * Tells this server's listeners that a catalog changed elsewhere (another node of the cluster
+   * changed the same catalog); nothing in this server's own catalog changes.
+   */
+  public void announceCatalogChanged(CatalogKind kind) {
+    fire(kind);
+  }
+
   public void addListener(Listener listener) {
     listeners.add(Objects.requireNonNull(listener));
   }

@@ -1,0 +1,105 @@
+package io.erlmcp.actors.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.erlmcp.runtime.server.McpServer;
+import io.erlmcp.runtime.server.Tool;
+import io.erlmcp.runtime.server.ToolResult;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two cluster members in one JVM: a change on one node's server reaches the other's listeners. */
+class ClusterNotificationsTest {
+  private ActorTestKit a;
+  private ActorTestKit b;
+
+  private static Config config() {
+    return ConfigFactory.parseString(
+            "pekko.actor.provider = cluster\n"
+                + "pekko.remote.artery.canonical.port = 0\n"
+                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
+                + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n")
+        .withFallback(ConfigFactory.load());
+  }
+
+  @AfterEach
+  void stop() {
+    if (b != null) {
+      b.shutdownTestKit();
+    }
+    if (a != null) {
+      a.shutdownTestKit();
+    }
+  }
+
+  private static final class Recorder implements McpServer.Listener {
+    final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void catalogChanged(McpServer.CatalogKind kind) {
+      seen.add(kind.name());
+    }
+
+    @Override
+    public void resourceUpdated(String uri) {
+      seen.add("updated " + uri);
+    }
+  }
+
+  @Test
+  void aToolAddedAndAResourceUpdatedOnOneNodeAreAnnouncedOnTheOtherNodeExactlyOnce()
+      throws Exception {
+    a = ActorTestKit.create("Notify", config());
+    b = ActorTestKit.create("Notify", config());
+    Cluster ca = Cluster.get(a.system());
+    Cluster cb = Cluster.get(b.system());
+    ca.manager().tell(Join.create(ca.selfMember().address()));
+    cb.manager().tell(Join.create(ca.selfMember().address()));
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!(cb.selfMember().status() == MemberStatus.up()
+        && ca.state().getMembers().spliterator().estimateSize() == 2)) {
+      assertTrue(System.currentTimeMillis() < deadline, "cluster of two did not form");
+      Thread.sleep(100);
+    }
+    McpServer sa = McpServer.builder("a", "1").build();
+    McpServer sb = McpServer.builder("b", "1").build();
+    a.spawn(ClusterNotifications.create(sa), "notifications");
+    b.spawn(ClusterNotifications.create(sb), "notifications");
+    Recorder onB = new Recorder();
+    sb.addListener(onB);
+    Recorder onA = new Recorder();
+    sa.addListener(onA);
+
+    // The topic's subscribers spread by gossip: repeat the change until node b hears of it.
+    int n = 0;
+    deadline = System.currentTimeMillis() + 30_000;
+    while (!onB.seen.contains("TOOLS")) {
+      assertTrue(System.currentTimeMillis() < deadline, "node b never heard of node a's new tool");
+      sa.addTool(Tool.builder("t" + n++).syncHandler((x, c) -> ToolResult.text("x")).build());
+      Thread.sleep(300);
+    }
+    Thread.sleep(1000);
+    onB.seen.clear();
+    onA.seen.clear();
+    sa.resourceUpdated("hello://greeting");
+    deadline = System.currentTimeMillis() + 10_000;
+    while (!onB.seen.contains("updated hello://greeting")) {
+      assertTrue(System.currentTimeMillis() < deadline, "node b never heard of the resource update");
+      Thread.sleep(50);
+    }
+    Thread.sleep(1000);
+    // Once on each node: b's replay is not published back to a, nor replayed twice on b.
+    assertEquals(List.of("updated hello://greeting"), onB.seen);
+    assertEquals(List.of("updated hello://greeting"), onA.seen);
+    assertTrue(sb.tools().isEmpty(), "an announcement changes nothing in b's own catalog");
+  }
+}

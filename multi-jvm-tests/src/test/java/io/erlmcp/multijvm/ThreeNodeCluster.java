@@ -1,0 +1,204 @@
+package io.erlmcp.multijvm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One Cassandra (reused from ERLMCP_CASSANDRA_CONTACT_POINTS when it answers, else started with
+ * bin/cassandra on free ports) and three erlmcp JVMs on free ports forming one cluster: node 1 and
+ * node 2 are the seeds, node 1 joins itself.
+ */
+final class ThreeNodeCluster implements AutoCloseable {
+  final Path work;
+  final String contactPoints;
+  private final Path ownCassandra;
+  final List<ErlmcpProcess> nodes = new ArrayList<>();
+
+  private ThreeNodeCluster(Path work, String contactPoints, Path ownCassandra) {
+    this.work = work;
+    this.contactPoints = contactPoints;
+    this.ownCassandra = ownCassandra;
+  }
+
+  static ThreeNodeCluster start() throws Exception {
+    Path work = ErlmcpProcess.repoRoot().resolve("multi-jvm-tests/target/multijvm");
+    Files.createDirectories(work);
+    String points = System.getenv("ERLMCP_CASSANDRA_CONTACT_POINTS");
+    Path own = null;
+    if (points == null || points.isBlank() || !ErlmcpProcess.answers(points.split(",")[0].trim())) {
+      int cql = ErlmcpProcess.freePort();
+      int storage = ErlmcpProcess.freePort();
+      own = work.resolve("cassandra");
+      Path log = work.resolve("cassandra-start.log");
+      Process p =
+          new ProcessBuilder(
+                  ErlmcpProcess.repoRoot().resolve("bin/cassandra").toString(),
+                  "start", "--dir", own.toString(), "--port", Integer.toString(cql),
+                  "--storage-port", Integer.toString(storage), "--heap", "512M")
+              .directory(ErlmcpProcess.repoRoot().toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      boolean done = p.waitFor(240, TimeUnit.SECONDS);
+      if (!done || p.exitValue() != 0) {
+        p.destroyForcibly();
+        String reason =
+            "multi-jvm-tests skipped: no Cassandra (ERLMCP_CASSANDRA_CONTACT_POINTS unset or not"
+                + " answering, and bin/cassandra start failed; see " + log + ")";
+        System.out.println(reason);
+        Assumptions.abort(reason);
+      }
+      points = "127.0.0.1:" + cql;
+    }
+    ThreeNodeCluster c = new ThreeNodeCluster(work, points, own);
+    try {
+      // bin/erlmcp builds when sources are newer than the jar: do it once, outside the timeouts.
+      Process help =
+          new ProcessBuilder(ErlmcpProcess.repoRoot().resolve("bin/erlmcp").toString(), "--help")
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("bin-erlmcp-help.log").toFile())
+              .start();
+      if (!help.waitFor(600, TimeUnit.SECONDS) || help.exitValue() != 0) {
+        throw new IllegalStateException("bin/erlmcp --help failed; see " + work.resolve("bin-erlmcp-help.log"));
+      }
+      int[] cluster = {ErlmcpProcess.freePort(), ErlmcpProcess.freePort(), ErlmcpProcess.freePort()};
+      List<String> seeds = List.of("127.0.0.1:" + cluster[0], "127.0.0.1:" + cluster[1]);
+      for (int i = 0; i < 3; i++) {
+        ErlmcpProcess n =
+            new ErlmcpProcess(
+                "n" + (i + 1),
+                ErlmcpProcess.freePort(),
+                cluster[i],
+                ErlmcpProcess.freePort(),
+                Files.createTempFile(work, "n" + (i + 1) + "-", ".log"),
+                seeds);
+        c.nodes.add(n);
+        n.start(points);
+      }
+      c.awaitMembers(c.nodes, 3, Duration.ofSeconds(150));
+      // A cold journal can make the first recoveries time out: warm every node up.
+      for (ErlmcpProcess n : c.nodes) {
+        c.warmUp(n, Duration.ofSeconds(90));
+      }
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  ErlmcpProcess node(int i) {
+    return nodes.get(i - 1);
+  }
+
+  /** GET /status on a node's management port; null when it does not answer 200. */
+  static String status(ErlmcpProcess n) {
+    try {
+      HttpResponse<String> r =
+          Mcp.HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.managementPort + "/status"))
+                  .timeout(Duration.ofSeconds(3))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? r.body() : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  static int membersUp(String status) {
+    try {
+      return Mcp.JSON.readTree(status).path("members").size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void awaitMembers(List<ErlmcpProcess> on, int members, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (ErlmcpProcess n : on) {
+      while (true) {
+        if (!n.alive()) {
+          throw new IllegalStateException(n.name + " exited; " + n.logTail(40));
+        }
+        String s = status(n);
+        if (s != null && s.contains("\"up\":true") && membersUp(s) == members && s.contains("\"unreachable\":[]")) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              n.name + " did not see " + members + " members within " + timeout + ": " + s + "\n" + n.logTail(40));
+        }
+        sleep(300);
+      }
+    }
+  }
+
+  void warmUp(ErlmcpProcess n, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    IOException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        String sid = Mcp.initialize(n.url());
+        if (Mcp.ok(Mcp.call(n.url(), sid, 2, "remember", "{\"key\":\"warm\",\"value\":\"up\"}", Duration.ofSeconds(20)))) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e;
+      }
+      sleep(500);
+    }
+    throw new IllegalStateException(n.name + " did not serve a session within " + timeout + ": " + last + "\n" + n.logTail(40));
+  }
+
+  String logs() {
+    StringBuilder b = new StringBuilder();
+    for (ErlmcpProcess n : nodes) {
+      b.append(n.logTail(25)).append('\n');
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    for (ErlmcpProcess n : nodes) {
+      n.kill();
+    }
+    if (ownCassandra != null) {
+      try {
+        new ProcessBuilder(
+                ErlmcpProcess.repoRoot().resolve("bin/cassandra").toString(), "stop", "--dir", ownCassandra.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor(60, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        System.out.println("multi-jvm-tests: could not stop Cassandra: " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
