@@ -315,6 +315,37 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * First requests on a fresh cluster are slow (journal schema creation in Cassandra, JIT): until
+   * initialize and a session write answer through each given node, with a long timeout.
+   */
+  public void warmUp(Duration timeout, int... nodes) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i : nodes) {
+      String last = "";
+      while (true) {
+        try {
+          McpHttp c = new McpHttp(http, mcpUri(i), Duration.ofSeconds(30));
+          McpHttp.Answer a = c.initialize("warm-up");
+          last = a.toString();
+          if (a.ok()) {
+            McpHttp.Answer w = c.remember("warm-up", "1");
+            last = w.toString();
+            if (w.ok() && !w.toolError()) {
+              break;
+            }
+          }
+        } catch (IOException e) {
+          last = e.toString();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("node " + i + " does not answer MCP: " + last);
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
   public int[] all() {
     int[] a = new int[size];
     for (int i = 0; i < size; i++) {
