@@ -180,7 +180,9 @@ public final class LocalCluster implements AutoCloseable {
             "--cluster-port",
             Integer.toString(arteryPort(i))));
     if (newFlags) {
-      cmd.addAll(List.of("--seed-nodes", seeds(false), "--node-name", "n" + i));
+      cmd.addAll(
+          List.of(
+              "--seed-nodes", seeds(false), "--node-name", "n" + i, "--cluster-host", host(i)));
     }
     return cmd;
   }
