@@ -358,7 +358,10 @@ public final class FailoverDrill {
         .append("frontend mcp\n  bind 127.0.0.1:").append(port).append('\n')
         .append("  default_backend erlmcp\n\n")
         .append("backend erlmcp\n  balance roundrobin\n")
-        .append("  option httpchk GET /ready\n  http-check expect status 200\n")
+        // HTTP/1.1 with a Host header: Pekko HTTP answers a bare HTTP/1.0 check with 400.
+        .append("  option httpchk\n")
+        .append("  http-check send meth GET uri /ready ver HTTP/1.1 hdr Host localhost\n")
+        .append("  http-check expect status 200\n")
         .append("  default-server inter 500ms fall 1 rise 2 on-marked-down shutdown-sessions\n");
     for (int i = 1; i <= cluster.size(); i++) {
       cfg.append("  server n").append(i).append(' ').append(cluster.host(i)).append(':')
