@@ -45,6 +45,8 @@ public final class LocalCluster implements AutoCloseable {
   private final boolean newFlags;
   private final HttpClient http = McpHttp.newHttpClient();
   private boolean cassandraStarted;
+  /** Set once the cluster has formed: a restarted node must not be its own seed. */
+  private volatile boolean formed;
   private boolean netnsUp;
 
   /**
@@ -182,7 +184,7 @@ public final class LocalCluster implements AutoCloseable {
     if (newFlags) {
       cmd.addAll(
           List.of(
-              "--seed-nodes", seeds(false), "--node-name", "n" + i, "--cluster-host", host(i)));
+              "--seed-nodes", seeds(i, false), "--node-name", "n" + i, "--cluster-host", host(i)));
     }
     return cmd;
   }
@@ -195,7 +197,7 @@ public final class LocalCluster implements AutoCloseable {
     env.put("ERLMCP_LOG_LEVEL", "INFO");
     if (!newFlags) {
       // Until `serve --seed-nodes` exists: Pekko configuration through system properties.
-      String[] s = seeds(true).split(" ");
+      String[] s = seeds(i, true).split(" ");
       StringBuilder opts = new StringBuilder();
       for (int k = 0; k < s.length; k++) {
         opts.append("-Dpekko.cluster.seed-nodes.").append(k).append('=').append(s[k]).append(' ');
@@ -205,11 +207,18 @@ public final class LocalCluster implements AutoCloseable {
     return env;
   }
 
-  /** Nodes 1 and 2 are the seeds (node 1 alone for a single node). */
-  private String seeds(boolean pekko) {
+  /**
+   * Nodes 1 and 2 are the seeds while the cluster forms (node 1, the first, joins itself). Once
+   * it has formed, a restarted node gets the other nodes as seeds and never itself: a first seed
+   * that restarts while the others answer slowly (seed-node-timeout) would otherwise join itself
+   * and start a second cluster next to the first.
+   */
+  private String seeds(int self, boolean pekko) {
     List<String> s = new ArrayList<>();
-    for (int k = 1; k <= Math.min(2, size); k++) {
-      s.add(pekko ? pekkoAddress(k) : host(k) + ":" + arteryPort(k));
+    for (int k = 1; k <= size; k++) {
+      if (formed ? k != self : k <= Math.min(2, size)) {
+        s.add(pekko ? pekkoAddress(k) : host(k) + ":" + arteryPort(k));
+      }
     }
     return String.join(pekko ? " " : ",", s);
   }
@@ -235,6 +244,11 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 1; i <= size; i++) {
       startNode(i);
     }
+  }
+
+  /** Marks the cluster formed: from now on restarted nodes join the others (see seeds). */
+  public void formed() {
+    formed = true;
   }
 
   public Process process(int i) {
@@ -306,6 +320,9 @@ public final class LocalCluster implements AutoCloseable {
         int up = s.split("\"status\":\"Up\"", -1).length - 1;
         boolean unreachable = s.contains("\"unreachable\":[]") || !s.contains("\"unreachable\"");
         if (up == members && unreachable) {
+          if (members == size) {
+            formed = true;
+          }
           return;
         }
       }
