@@ -167,6 +167,8 @@ public final class FailoverDrill {
       cluster.startAll();
       cluster.awaitReady(Duration.ofSeconds(180), cluster.all());
       cluster.awaitMembers(1, 3, Duration.ofSeconds(90));
+      // A fresh Cassandra creates the journal schema on the first write: slow on a loaded box.
+      cluster.warmUp(Duration.ofSeconds(180), cluster.all());
       haproxy = startHaproxy(cluster, work, lbPort);
       lb = URI.create("http://127.0.0.1:" + lbPort + "/mcp");
       awaitLb(Duration.ofSeconds(30));
