@@ -176,7 +176,16 @@ public final class FailoverDrill {
       List<Thread> threads = new ArrayList<>();
       for (int c = 0; c < o.clients(); c++) {
         Client cl = new Client(c);
-        cl.init();
+        for (int attempt = 1; ; attempt++) {
+          try {
+            cl.init();
+            break;
+          } catch (IOException e) {
+            if (attempt == 5) {
+              throw e;
+            }
+          }
+        }
         clients.add(cl);
         Thread t = new Thread(cl, "drill-client-" + c);
         t.setDaemon(true);
