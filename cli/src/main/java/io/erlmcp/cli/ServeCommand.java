@@ -303,9 +303,28 @@ final class ServeCommand implements Callable<Integer> {
               + (seedNodes != null ? ", cluster seeds " + String.join(",", seedNodes) : "")
               + ")");
     }
+    // A node the cluster removed (the Split Brain Resolver downed it on the minority side, or
+    // it was quarantined) terminates its actor system: the process must end too, not linger
+    // without listeners, so that its supervisor restarts it and it joins again as a new node.
+    java.util.concurrent.atomic.AtomicBoolean removed = new java.util.concurrent.atomic.AtomicBoolean();
+    node.system()
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              if (stop.getCount() > 0) {
+                removed.set(true);
+                stop.countDown();
+              }
+            });
     stop.await();
     node.close();
     Kamon.stop();
+    if (removed.get()) {
+      System.err.println(
+          "erlmcp: this node was removed from its cluster (downed) and has shut down; restart it"
+              + " to join again");
+      return 3;
+    }
     return 0;
   }
 

@@ -34,7 +34,7 @@ public final class LocalCassandra {
    * Where and how the node runs.
    *
    * @param dir node directory: config, data, logs and pidfile
-   * @param host listen, RPC and native address; a loopback address
+   * @param host listen, RPC and native address; a loopback address by default
    * @param nativePort CQL port clients connect to
    * @param storagePort inter-node (gossip) port; must be free even for a lone node
    * @param clusterName must not change once the data directory exists
@@ -77,6 +77,13 @@ public final class LocalCassandra {
           Duration.ofSeconds(30),
           Optional.empty(),
           false);
+    }
+
+    /** Listen, RPC and native address (e.g. an address inside a test network namespace). */
+    public Settings withHost(String host) {
+      return new Settings(
+          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          java, detach);
     }
 
     public Settings withPorts(int nativePort, int storagePort) {

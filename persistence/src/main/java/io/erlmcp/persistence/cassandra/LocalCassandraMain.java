@@ -8,7 +8,7 @@ import java.util.Locale;
  * Command line for {@link LocalCassandra}, used by {@code bin/cassandra}.
  *
  * <pre>
- * LocalCassandraMain start|stop|status [--dir DIR] [--port N] [--storage-port N]
+ * LocalCassandraMain start|stop|status [--dir DIR] [--host ADDR] [--port N] [--storage-port N]
  *                    [--heap SIZE] [--timeout SECONDS] [--foreground]
  * </pre>
  *
@@ -19,7 +19,7 @@ import java.util.Locale;
 public final class LocalCassandraMain {
 
   static final String USAGE =
-      "usage: cassandra start|stop|status [--dir DIR] [--port N] [--storage-port N]"
+      "usage: cassandra start|stop|status [--dir DIR] [--host ADDR] [--port N] [--storage-port N]"
           + " [--heap SIZE] [--timeout SECONDS] [--foreground]";
 
   private LocalCassandraMain() {}
@@ -46,6 +46,7 @@ public final class LocalCassandraMain {
     }
     String command = args[0];
     Path dir = Path.of("var/cassandra");
+    String host = null;
     int nativePort = LocalCassandra.Settings.DEFAULT_NATIVE_PORT;
     int storagePort = LocalCassandra.Settings.DEFAULT_STORAGE_PORT;
     String heap = null;
@@ -54,6 +55,7 @@ public final class LocalCassandraMain {
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--dir" -> dir = Path.of(value(args, ++i));
+        case "--host" -> host = value(args, ++i);
         case "--port" -> nativePort = port(value(args, ++i));
         case "--storage-port" -> storagePort = port(value(args, ++i));
         case "--heap" -> heap = value(args, ++i);
@@ -66,6 +68,9 @@ public final class LocalCassandraMain {
         LocalCassandra.Settings.defaults(dir)
             .withPorts(nativePort, storagePort)
             .withDetach(!foreground);
+    if (host != null) {
+      settings = settings.withHost(host);
+    }
     if (heap != null) {
       settings = settings.withMaxHeap(heap);
     }

@@ -1,0 +1,494 @@
+package io.erlmcp.chaos.drill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.chaos.LocalCluster;
+import io.erlmcp.chaos.McpHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The failover drill ({@code erlmcp drill failover}): a local 3-node cluster and its Cassandra
+ * behind haproxy (round robin, health check on each node's management {@code /ready}); many
+ * concurrent MCP clients through haproxy doing tools/call, session writes ({@code remember}) and
+ * streamed calls ({@code countdown}, an SSE answer with progress); each cycle kill -9 one node,
+ * measure how long until each client's next successful call (RTO) and next successful write
+ * (WRITE_RTO), restart the node, and check every acknowledged write with {@code recall} (RPO).
+ */
+public final class FailoverDrill {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Drill settings. */
+  public record Options(
+      Path root, int cycles, int clients, int portBase, String heap, Duration observe) {}
+
+  private final Options o;
+  private final HttpClient http = McpHttp.newHttpClient();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final List<Client> clients = new ArrayList<>();
+  private volatile long killNanos = Long.MAX_VALUE;
+  private URI lb;
+
+  public FailoverDrill(Options o) {
+    this.o = o;
+  }
+
+  /** One simulated MCP client: its session, its acknowledged writes, its recovery times. */
+  final class Client implements Runnable {
+    final int id;
+    volatile McpHttp mcp;
+    final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // key -> session id
+    final AtomicLong firstOkAfterKill = new AtomicLong(-1);
+    final AtomicLong firstWriteAfterKill = new AtomicLong(-1);
+    final AtomicInteger reinitialized = new AtomicInteger();
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger failures = new AtomicInteger();
+    int seq;
+
+    Client(int id) {
+      this.id = id;
+    }
+
+    void init() throws IOException, InterruptedException {
+      McpHttp m = new McpHttp(http, lb, Duration.ofSeconds(5));
+      McpHttp.Answer a = m.initialize("drill-" + id);
+      if (!a.ok()) {
+        throw new IOException("initialize: " + a);
+      }
+      mcp = m;
+    }
+
+    @Override
+    public void run() {
+      while (running.get()) {
+        int op = seq % 4;
+        long start = System.nanoTime();
+        boolean ok;
+        boolean write = false;
+        try {
+          if (mcp == null) {
+            init();
+            reinitialized.incrementAndGet();
+          }
+          McpHttp.Answer a;
+          if (op == 0 || op == 2) {
+            a = mcp.echo("c" + id + "-" + seq);
+            ok = a.ok() && !a.toolError();
+          } else if (op == 1) {
+            write = true;
+            String key = "k" + id + "-" + seq;
+            a = mcp.remember(key, "v" + key);
+            ok = a.ok() && !a.toolError();
+            if (ok) {
+              acknowledged.put(key, mcp.sessionId());
+            }
+          } else {
+            a = mcp.countdown(1);
+            ok = a.ok() && !a.toolError();
+          }
+          if (a.status() == 404) {
+            // The session is gone (its node died and no other node knows it): start a new one.
+            mcp = null;
+          }
+        } catch (IOException e) {
+          ok = false;
+        } catch (InterruptedException e) {
+          return;
+        }
+        seq++;
+        calls.incrementAndGet();
+        if (ok) {
+          long k = killNanos;
+          // Only a call started after the kill counts: one in flight across it proves nothing.
+          if (start >= k) {
+            long done = System.nanoTime();
+            firstOkAfterKill.compareAndSet(-1, Math.max(0, done - k));
+            if (write) {
+              firstWriteAfterKill.compareAndSet(-1, Math.max(0, done - k));
+            }
+          }
+        } else {
+          failures.incrementAndGet();
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        try {
+          Thread.sleep(PACE_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Pause between a client's calls: about 15 calls/s per client, a quarter of them writes. */
+  static final long PACE_MS = 50;
+
+  public int run() throws Exception {
+    Path work = o.root().resolve("var/drill");
+    Path resultDir = o.root().resolve("bench/results");
+    Files.createDirectories(resultDir);
+    String commit = git("rev-parse", "HEAD");
+    List<Long> rto = new ArrayList<>();
+    List<Long> writeRto = new ArrayList<>();
+    ArrayNode cycleReports = JSON.createArrayNode();
+    long acknowledgedTotal = 0;
+    long finalLost = -1;
+    long missingAtCheck = 0;
+    int lbPort = o.portBase() + 80;
+    Process haproxy = null;
+    try (LocalCluster cluster =
+        new LocalCluster(
+            o.root(), work, LocalCluster.Placement.LOOPBACK, 3, o.portBase(), o.heap())) {
+      Thread hook = new Thread(cluster::close, "drill-cleanup");
+      Runtime.getRuntime().addShutdownHook(hook);
+      say("starting Cassandra (" + work.resolve("cassandra") + ")");
+      cluster.startInfrastructure();
+      say("starting 3 nodes" + (cluster.usesClusterFlags() ? " (serve --seed-nodes)" : ""));
+      cluster.startAll();
+      cluster.awaitReady(Duration.ofSeconds(180), cluster.all());
+      cluster.awaitMembers(1, 3, Duration.ofSeconds(90));
+      // A fresh Cassandra creates the journal schema on the first write: slow on a loaded box.
+      cluster.warmUp(Duration.ofSeconds(180), cluster.all());
+      haproxy = startHaproxy(cluster, work, lbPort);
+      lb = URI.create("http://127.0.0.1:" + lbPort + "/mcp");
+      awaitLb(Duration.ofSeconds(30));
+      say("haproxy on " + lb + "; " + o.clients() + " clients");
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < o.clients(); c++) {
+        Client cl = new Client(c);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            cl.init();
+            break;
+          } catch (IOException e) {
+            if (attempt == 5) {
+              throw e;
+            }
+          }
+        }
+        clients.add(cl);
+        Thread t = new Thread(cl, "drill-client-" + c);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      Thread.sleep(5000);
+      for (int cycle = 1; cycle <= o.cycles(); cycle++) {
+        int victim = ((cycle - 1) % 3) + 1;
+        for (Client c : clients) {
+          c.firstOkAfterKill.set(-1);
+          c.firstWriteAfterKill.set(-1);
+        }
+        killNanos = System.nanoTime();
+        cluster.kill(victim);
+        say("cycle " + cycle + ": killed node " + victim + " (kill -9)");
+        long deadline = System.nanoTime() + o.observe().toNanos();
+        while (System.nanoTime() < deadline && !allRecovered()) {
+          Thread.sleep(100);
+        }
+        List<Long> cRto = new ArrayList<>();
+        List<Long> cWrite = new ArrayList<>();
+        int unrecovered = 0;
+        for (Client c : clients) {
+          long r = c.firstOkAfterKill.get();
+          long w = c.firstWriteAfterKill.get();
+          if (r < 0) {
+            unrecovered++;
+            r = o.observe().toNanos();
+          }
+          cRto.add(TimeUnit.NANOSECONDS.toMillis(r));
+          cWrite.add(TimeUnit.NANOSECONDS.toMillis(w < 0 ? o.observe().toNanos() : w));
+        }
+        rto.addAll(cRto);
+        writeRto.addAll(cWrite);
+        say("cycle " + cycle + ": RTO p50=" + pct(cRto, 50) + " p99=" + pct(cRto, 99) + " max="
+            + pct(cRto, 100) + " ms, WRITE_RTO p99=" + pct(cWrite, 99) + " ms, unrecovered="
+            + unrecovered);
+        cluster.startNode(victim);
+        cluster.awaitReady(Duration.ofSeconds(180), victim);
+        cluster.awaitMembers(victim, 3, Duration.ofSeconds(90));
+        Thread.sleep(3000);
+        // RPO: every acknowledged write so far must be recallable in its session.
+        long[] counts = verify();
+        long acked = counts[0];
+        long lost = counts[1];
+        acknowledgedTotal = acked;
+        missingAtCheck = Math.max(missingAtCheck, lost);
+        say("cycle " + cycle + ": RPO lost=" + lost + " of acknowledged=" + acked);
+        ObjectNode cr = cycleReports.addObject();
+        cr.put("cycle", cycle);
+        cr.put("killed_node", victim);
+        cr.put("rto_ms_p50", pct(cRto, 50));
+        cr.put("rto_ms_p99", pct(cRto, 99));
+        cr.put("rto_ms_max", pct(cRto, 100));
+        cr.put("write_rto_ms_p99", pct(cWrite, 99));
+        cr.put("write_rto_ms_max", pct(cWrite, 100));
+        cr.put("clients_unrecovered", unrecovered);
+        cr.put("acknowledged_writes_checked", acked);
+        cr.put("missing_at_cycle_check", lost);
+      }
+      running.set(false);
+      for (Thread t : threads) {
+        t.join(10_000);
+      }
+      // Final check with the cluster whole and quiet: a write missing at a cycle's check but
+      // present now was a stale read at that moment; one missing now is lost (RPO).
+      Thread.sleep(2000);
+      long[] fin = verify();
+      finalLost = fin[1];
+      acknowledgedTotal = fin[0];
+      say("final check: lost=" + fin[1] + " of acknowledged=" + fin[0]);
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } finally {
+      running.set(false);
+      if (haproxy != null) {
+        haproxy.destroy();
+        haproxy.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    int reinit = clients.stream().mapToInt(c -> c.reinitialized.get()).sum();
+    long calls = clients.stream().mapToLong(c -> c.calls.get()).sum();
+    long failures = clients.stream().mapToLong(c -> c.failures.get()).sum();
+    ObjectNode report = JSON.createObjectNode();
+    report.put("drill", "failover");
+    report.put("finished", Instant.now().toString());
+    report.put("commit", commit);
+    report.put("cycles", o.cycles());
+    report.put("clients", o.clients());
+    report.put("nodes", 3);
+    report.put("heap", o.heap());
+    report.put("machine", machine());
+    report.put("rto_ms_p50", pct(rto, 50));
+    report.put("rto_ms_p99", pct(rto, 99));
+    report.put("rto_ms_max", pct(rto, 100));
+    report.put("write_rto_ms_p99", pct(writeRto, 99));
+    report.put("write_rto_ms_max", pct(writeRto, 100));
+    report.put("rpo_lost", finalLost);
+    report.put("missing_at_cycle_check_max", missingAtCheck);
+    report.put("acknowledged", acknowledgedTotal);
+    report.put("sessions_reinitialized", reinit);
+    report.put("calls", calls);
+    report.put("failed_calls", failures);
+    report.put("observe_window_ms", o.observe().toMillis());
+    report.set("per_cycle", cycleReports);
+    Path out =
+        resultDir.resolve(
+            "drill-failover-" + Instant.now().toString().replace(":", "").replaceAll("\\..*", "")
+                + ".json");
+    Files.writeString(
+        out, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n",
+        StandardCharsets.UTF_8);
+    say("report: " + o.root().relativize(out) + " (acknowledged writes missing at a cycle's check,"
+        + " worst cycle: " + missingAtCheck + "; sessions re-initialized after 404: " + reinit
+        + ", calls " + calls + ", failed " + failures + ")");
+    System.out.println(
+        "RTO_MS p50=" + pct(rto, 50) + " p99=" + pct(rto, 99) + " max=" + pct(rto, 100)
+            + " WRITE_RTO_MS p99=" + pct(writeRto, 99) + " RPO lost=" + finalLost
+            + " acknowledged=" + acknowledgedTotal + " cycles=" + o.cycles());
+    return finalLost == 0 ? 0 : 1;
+  }
+
+  /** Recalls every acknowledged write (8 in parallel, through haproxy): {acknowledged, lost}. */
+  private long[] verify() throws InterruptedException {
+    List<Map.Entry<String, String>> all = new ArrayList<>();
+    for (Client c : clients) {
+      all.addAll(new ArrayList<>(c.acknowledged.entrySet()));
+    }
+    AtomicLong lost = new AtomicLong();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (Map.Entry<String, String> e : all) {
+        pool.execute(
+            () -> {
+              McpHttp v = new McpHttp(http, lb, Duration.ofSeconds(10)).withSession(e.getValue());
+              try {
+                McpHttp.Answer a = recallWithRetry(v, e.getKey());
+                if (a == null || !("v" + e.getKey()).equals(a.text())) {
+                  if (lost.incrementAndGet() <= 5) {
+                    say("  lost " + e.getKey() + " (session " + e.getValue() + "): " + a);
+                  }
+                }
+              } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+              }
+            });
+      }
+    } finally {
+      pool.shutdown();
+    }
+    if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {
+      pool.shutdownNow();
+    }
+    return new long[] {all.size(), lost.get()};
+  }
+
+  private McpHttp.Answer recallWithRetry(McpHttp v, String key) throws InterruptedException {
+    McpHttp.Answer last = null;
+    for (int i = 0; i < 3; i++) {
+      try {
+        last = v.recall(key);
+        if (last.ok()) {
+          return last;
+        }
+      } catch (IOException e) {
+        last = new McpHttp.Answer(0, null);
+      }
+      Thread.sleep(200);
+    }
+    return last;
+  }
+
+  private boolean allRecovered() {
+    for (Client c : clients) {
+      if (c.firstOkAfterKill.get() < 0 || c.firstWriteAfterKill.get() < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Process startHaproxy(LocalCluster cluster, Path work, int port)
+      throws IOException, InterruptedException {
+    ensureHaproxy();
+    StringBuilder cfg = new StringBuilder();
+    cfg.append("global\n  maxconn 4096\n\n")
+        .append("defaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n")
+        .append("  timeout server 30s\n  option redispatch\n  retries 2\n")
+        // Only retries that cannot apply a request twice: the connection never reached a node.
+        .append("  retry-on conn-failure\n\n")
+        .append("frontend mcp\n  bind 127.0.0.1:").append(port).append('\n')
+        .append("  default_backend erlmcp\n\n")
+        .append("backend erlmcp\n  balance roundrobin\n")
+        // HTTP/1.1 with a Host header: Pekko HTTP answers a bare HTTP/1.0 check with 400.
+        .append("  option httpchk\n")
+        .append("  http-check send meth GET uri /ready ver HTTP/1.1 hdr Host localhost\n")
+        .append("  http-check expect status 200\n")
+        .append("  default-server inter 500ms fall 1 rise 2 on-marked-down shutdown-sessions\n");
+    for (int i = 1; i <= cluster.size(); i++) {
+      cfg.append("  server n").append(i).append(' ').append(cluster.host(i)).append(':')
+          .append(cluster.httpPort(i)).append(" check port ").append(cluster.managementPort(i))
+          .append('\n');
+    }
+    Path file = work.resolve("haproxy.cfg");
+    Files.writeString(file, cfg.toString(), StandardCharsets.UTF_8);
+    ProcessBuilder pb = new ProcessBuilder("haproxy", "-db", "-f", file.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("haproxy.log").toFile()));
+    Process p = pb.start();
+    Thread.sleep(500);
+    if (!p.isAlive()) {
+      throw new IOException("haproxy exited (" + p.exitValue() + "); see " + work.resolve("haproxy.log"));
+    }
+    return p;
+  }
+
+  private static void ensureHaproxy() throws IOException, InterruptedException {
+    if (onPath("haproxy")) {
+      return;
+    }
+    say("installing haproxy (apt-get install -y haproxy)");
+    Process p =
+        new ProcessBuilder(
+                "sh", "-c",
+                "(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy)"
+                    + " >/dev/null 2>&1")
+            .inheritIO()
+            .start();
+    if (p.waitFor() != 0 || !onPath("haproxy")) {
+      throw new IOException("haproxy is missing and could not be installed");
+    }
+  }
+
+  private static boolean onPath(String cmd) {
+    for (String d : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
+      if (Files.isExecutable(Path.of(d, cmd))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", cmd));
+  }
+
+  private void awaitLb(Duration timeout) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (new McpHttp(http, lb, Duration.ofSeconds(5)).initialize("probe").ok()) {
+          return;
+        }
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("nothing answers through haproxy at " + lb);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  static long pct(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return -1;
+    }
+    List<Long> s = new ArrayList<>(values);
+    Collections.sort(s);
+    int rank = (int) Math.ceil(p / 100.0 * s.size());
+    return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1)));
+  }
+
+  private String git(String... args) {
+    try {
+      List<String> cmd = new ArrayList<>(List.of("git", "-C", o.root().toString()));
+      cmd.addAll(List.of(args));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  private static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " cores, "
+        + (osMemoryBytes() / (1024 * 1024 * 1024)) + " GiB, " + System.getProperty("os.name")
+        + " " + System.getProperty("os.version") + ", Java " + System.getProperty("java.version");
+  }
+
+  private static long osMemoryBytes() {
+    java.lang.management.OperatingSystemMXBean b =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (b instanceof com.sun.management.OperatingSystemMXBean s) {
+      return s.getTotalMemorySize();
+    }
+    return 0;
+  }
+
+  static void say(String s) {
+    System.err.printf("[%tT] drill: %s%n", System.currentTimeMillis(), s);
+  }
+}
