@@ -246,19 +246,7 @@ public final class StdioTransport {
       inFlight.incrementAndGet();
       edge.request(sid, r, new StdioOutbound(sid))
           .whenComplete((o, e) -> inFlight.decrementAndGet())
-          .thenAccept(
-              o -> {
-                if (o instanceof RequestManager.Outcome.Responded resp) {
-                  write(resp.response());
-                } else if (o instanceof RequestManager.Outcome.Rejected rej) {
-                  write(new JsonRpcMessage.ErrorResponse(r.id(), rej.error()));
-                } else if (o instanceof RequestManager.Outcome.Failed) {
-                  write(
-                      new JsonRpcMessage.ErrorResponse(
-                          r.id(), JsonRpcError.internalError("Internal error")));
-                }
-                // Cancelled: no response, as the protocol requires.
-              });
+          .thenAccept(o -> writeOutcome(r.id(), o));
     } else if (m instanceof JsonRpcMessage.Notification n) {
       if (McpMethods.NOTIFICATION_CANCELLED.equals(n.method()) && cancelStateless(n)) {
         return;
@@ -297,18 +285,7 @@ public final class StdioTransport {
               inFlight.decrementAndGet();
               statelessRunning.remove(r.id(), statelessId);
             })
-        .thenAccept(
-            o -> {
-              if (o instanceof RequestManager.Outcome.Responded resp) {
-                write(resp.response());
-              } else if (o instanceof RequestManager.Outcome.Rejected rej) {
-                write(new JsonRpcMessage.ErrorResponse(r.id(), rej.error()));
-              } else if (o instanceof RequestManager.Outcome.Failed) {
-                write(
-                    new JsonRpcMessage.ErrorResponse(
-                        r.id(), JsonRpcError.internalError("Internal error")));
-              }
-            });
+        .thenAccept(o -> writeOutcome(r.id(), o));
   }
 
   /**
@@ -333,6 +310,17 @@ public final class StdioTransport {
       return true;
     }
     return false;
+  }
+
+  /** The answer to a request, by its outcome; a cancelled request gets none, as required. */
+  private void writeOutcome(RequestId id, RequestManager.Outcome o) {
+    if (o instanceof RequestManager.Outcome.Responded resp) {
+      write(resp.response());
+    } else if (o instanceof RequestManager.Outcome.Rejected rej) {
+      write(new JsonRpcMessage.ErrorResponse(id, rej.error()));
+    } else if (o instanceof RequestManager.Outcome.Failed) {
+      write(new JsonRpcMessage.ErrorResponse(id, JsonRpcError.internalError("Internal error")));
+    }
   }
 
   /** Writes one message as one line; lines from concurrent requests never interleave. */
