@@ -140,11 +140,69 @@ final class ThreeNodeCluster implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
-              n.name + " did not see " + members + " members within " + timeout + ": " + s + "\n" + n.logTail(40));
+              n.name + " did not see " + members + " members within " + timeout + ": " + s + "\n" + views());
         }
         sleep(300);
       }
     }
+  }
+
+  /**
+   * Like {@link #awaitMembers}, but a member that is already Down (no longer listed among the
+   * members) and only waits for the leader to remove it is accepted after {@code grace}: the
+   * cluster has decided, and what a later test does (a graceful leave) does not wait for that
+   * removal. Returns whether such a member was still listed.
+   */
+  boolean awaitMembersOrDowned(List<ErlmcpProcess> on, int members, Duration timeout, Duration grace) {
+    try {
+      awaitMembers(on, members, grace);
+      return false;
+    } catch (IllegalStateException e) {
+      System.out.println("multijvm: downed member not removed within " + grace + "; the views:\n" + views());
+    }
+    long deadline = System.nanoTime() + timeout.minus(grace).toNanos();
+    for (ErlmcpProcess n : on) {
+      while (true) {
+        String s = status(n);
+        if (s != null && s.contains("\"up\":true") && membersUp(s) == members && unreachableOnlyDowned(s)) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              n.name + " did not see " + members + " members within " + timeout + ": " + s + "\n" + views());
+        }
+        sleep(300);
+      }
+    }
+    return true;
+  }
+
+  private static boolean unreachableOnlyDowned(String status) {
+    try {
+      var j = Mcp.JSON.readTree(status);
+      for (var u : j.path("unreachable")) {
+        for (var m : j.path("members")) {
+          if (m.asText().equals(u.asText())) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every live node's /status and the end of every node's log: what a failed wait prints. */
+  String views() {
+    StringBuilder b = new StringBuilder();
+    for (ErlmcpProcess n : nodes) {
+      b.append("---- ").append(n.name).append(n.alive() ? " /status: " + status(n) : " (exited)").append('\n');
+    }
+    for (ErlmcpProcess n : nodes) {
+      b.append(n.logTail(60)).append('\n');
+    }
+    return b.toString();
   }
 
   void warmUp(ErlmcpProcess n, Duration timeout) {
