@@ -50,29 +50,63 @@ public final class ClusterMonitor {
 
   static NodeStatus view(Cluster cluster) {
     ClusterEvent.CurrentClusterState state = cluster.state();
-    List<String> members = new ArrayList<>();
-    int counted = 0;
+    java.util.Set<Member> unreachable = new java.util.HashSet<>();
+    state.getUnreachable().forEach(unreachable::add);
+    List<Seen> seen = new ArrayList<>();
     for (Member m : state.getMembers()) {
-      if (m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving()) {
-        members.add(m.address().toString());
-        counted++;
+      seen.add(new Seen(m.address().toString(), m.status(), !unreachable.contains(m)));
+    }
+    for (Member m : unreachable) {
+      if (seen.stream().noneMatch(x -> x.address().equals(m.address().toString()))) {
+        seen.add(new Seen(m.address().toString(), m.status(), false));
       }
     }
-    List<String> unreachable = new ArrayList<>();
-    for (Member m : state.getUnreachable()) {
-      unreachable.add(m.address().toString());
-    }
-    int reachable = counted - (int) state.getUnreachable().stream()
-        .filter(m -> m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving())
-        .count();
-    boolean majority = counted == 0 || reachable * 2 > counted;
-    boolean selfUp = cluster.selfMember().status() == MemberStatus.up();
-    return new NodeStatus(
-        majority ? NodeStatus.Mode.READ_WRITE : NodeStatus.Mode.READ_ONLY,
-        selfUp,
+    return decide(
         cluster.selfMember().address().toString(),
-        members,
-        unreachable,
+        cluster.selfMember().status(),
+        seen,
         state.getLeader() == null ? null : state.getLeader().toString());
+  }
+
+  /** A member as this node sees it. */
+  record Seen(String address, MemberStatus status, boolean reachable) {}
+
+  /**
+   * The mode rule, on plain values. Only Up and Leaving members count towards the majority (a
+   * joining node has no vote yet; a downed one has left). A node that sees a strict majority of the
+   * counted members is read_write; one that sees half or fewer is read_only. A node that is itself
+   * Down, Exiting or Removed is read_only whatever it sees: it is on its way out and its entities
+   * are starting elsewhere.
+   */
+  static NodeStatus decide(String self, MemberStatus selfStatus, List<Seen> members, String leader) {
+    List<String> listed = new ArrayList<>();
+    List<String> unreachable = new ArrayList<>();
+    int counted = 0;
+    int reachable = 0;
+    for (Seen m : members) {
+      boolean votes = m.status() == MemberStatus.up() || m.status() == MemberStatus.leaving();
+      if (votes) {
+        listed.add(m.address());
+        counted++;
+        if (m.reachable()) {
+          reachable++;
+        }
+      }
+      if (!m.reachable()) {
+        unreachable.add(m.address());
+      }
+    }
+    boolean majority = counted == 0 || reachable * 2 > counted;
+    boolean leavingForGood =
+        selfStatus == MemberStatus.down()
+            || selfStatus == MemberStatus.exiting()
+            || selfStatus == MemberStatus.removed();
+    return new NodeStatus(
+        majority && !leavingForGood ? NodeStatus.Mode.READ_WRITE : NodeStatus.Mode.READ_ONLY,
+        selfStatus == MemberStatus.up(),
+        self,
+        listed,
+        unreachable,
+        leader);
   }
 }

@@ -50,7 +50,7 @@ public final class FailoverDrill {
   }
 
   /** One simulated MCP client: its session, its acknowledged writes, its recovery times. */
-  final class Client implements Runnable {
+  final class Client {
     final int id;
     volatile McpHttp mcp;
     final Map<String, String> acknowledged = new ConcurrentHashMap<>(); // key -> session id
@@ -74,44 +74,63 @@ public final class FailoverDrill {
       mcp = m;
     }
 
-    @Override
-    public void run() {
+    /** The read lane: calls that need only the session's negotiated state. */
+    final Runnable reads = () -> lane(false);
+
+    /** The write lane, in the same session: session writes and journaled SSE streams. */
+    final Runnable writes = () -> lane(true);
+
+    private synchronized McpHttp session() throws IOException, InterruptedException {
+      if (mcp == null) {
+        init();
+        reinitialized.incrementAndGet();
+      }
+      return mcp;
+    }
+
+    private synchronized void dropSession(McpHttp gone) {
+      if (mcp == gone) {
+        mcp = null;
+      }
+    }
+
+    private void lane(boolean writer) {
+      int n = 0;
       while (running.get()) {
-        int op = seq % 4;
         long start = System.nanoTime();
         boolean ok;
         boolean write = false;
         try {
-          if (mcp == null) {
-            init();
-            reinitialized.incrementAndGet();
-          }
+          McpHttp m = session();
           McpHttp.Answer a;
-          if (op == 0 || op == 2) {
-            a = mcp.echo("c" + id + "-" + seq);
+          if (!writer) {
+            a = m.echo("c" + id + "-" + n);
             ok = a.ok() && !a.toolError();
-          } else if (op == 1) {
+          } else if (n % 2 == 0) {
             write = true;
-            String key = "k" + id + "-" + seq;
-            a = mcp.remember(key, "v" + key);
+            String key;
+            synchronized (this) {
+              key = "k" + id + "-" + seq++;
+            }
+            a = m.remember(key, "v" + key);
             ok = a.ok() && !a.toolError();
             if (ok) {
-              acknowledged.put(key, mcp.sessionId());
+              acknowledged.put(key, m.sessionId());
             }
           } else {
-            a = mcp.countdown(1);
+            a = m.countdown(1);
             ok = a.ok() && !a.toolError();
           }
           if (a.status() == 404) {
             // The session is gone (its node died and no other node knows it): start a new one.
-            mcp = null;
+            dropSession(m);
           }
         } catch (IOException e) {
           ok = false;
         } catch (InterruptedException e) {
           return;
         }
-        seq++;
+        n++;
         calls.incrementAndGet();
         if (ok) {
           long k = killNanos;
@@ -132,7 +151,7 @@ public final class FailoverDrill {
           }
         }
         try {
-          Thread.sleep(PACE_MS);
+          Thread.sleep(writer ? PACE_MS * 2 : PACE_MS);
         } catch (InterruptedException e) {
           return;
         }
@@ -140,7 +159,10 @@ public final class FailoverDrill {
     }
   }
 
-  /** Pause between a client's calls: about 15 calls/s per client, a quarter of them writes. */
+  /**
+   * Pause between a lane's calls: the read lane makes about 15 calls/s per client, the write lane
+   * (pausing twice as long) alternates a write and a 1 s streamed call.
+   */
   static final long PACE_MS = 50;
 
   public int run() throws Exception {
@@ -187,10 +209,13 @@ public final class FailoverDrill {
           }
         }
         clients.add(cl);
-        Thread t = new Thread(cl, "drill-client-" + c);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        Thread r = new Thread(cl.reads, "drill-client-" + c + "-reads");
+        Thread w = new Thread(cl.writes, "drill-client-" + c + "-writes");
+        for (Thread t : List.of(r, w)) {
+          t.setDaemon(true);
+          threads.add(t);
+          t.start();
+        }
       }
       Thread.sleep(5000);
       for (int cycle = 1; cycle <= o.cycles(); cycle++) {
