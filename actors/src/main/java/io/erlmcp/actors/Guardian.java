@@ -102,6 +102,12 @@ public final class Guardian {
                       Behaviors.supervise(ClusterNotifications.create(server))
                           .onFailure(SupervisorStrategy.restart()),
                       "notifications");
+                  ctx.spawn(
+                      Behaviors.supervise(
+                              io.erlmcp.actors.registry.CatalogRegistry.create(
+                                  server, handlerExecutor, erl.getDuration("protocol.tool-timeout")))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "registry");
                   ActorRef<CoreStarted> self = ctx.getSelf().narrow();
                   ctx.spawn(
                       Behaviors.<Void>setup(
@@ -125,7 +131,8 @@ public final class Guardian {
                       new SessionGateway(
                           ctx.getSystem(),
                           erl.getDuration("session.ask-timeout"),
-                          erl.getInt("session.read-copy-limit"));
+                          erl.getInt("session.read-copy-limit"),
+                          () -> status.get().members().size() <= 1);
                   return starting(
                       ctx, stash, config, server, dispatcher, sessions, status, handlerExecutor,
                       transports);

@@ -9,10 +9,11 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * The cluster-wide notification bus: a catalog change ({@code list_changed}) or a resource update
- * raised on one node reaches the clients connected to every node.
+ * The cluster-wide notification bus for resource updates: {@code resources/updated} raised on one
+ * node reaches the subscribed clients connected to every node. (Catalog changes, {@code
+ * list_changed}, follow the replicated catalog instead: {@code CatalogRegistry}.)
  *
- * <p>It listens to this node's {@link McpServer}; each change made here is published on the
+ * <p>It listens to this node's {@link McpServer}; each update raised here is published on the
  * Distributed PubSub topic {@code erlmcp-notifications}. A change published by another node is
  * replayed on this node's server, whose transports then notify their own clients (subscribed
  * sessions for {@code resources/updated}). Replays are not published again. Delivery is
@@ -38,9 +39,8 @@ public final class ClusterNotifications {
               new McpServer.Listener() {
                 @Override
                 public void catalogChanged(McpServer.CatalogKind kind) {
-                  if (!REPLAYING.get()) {
-                    topic.tell(Topic.publish(new Notice(self, kind, null)));
-                  }
+                  // Catalog changes cross nodes through the registry (CatalogRegistry), which
+                  // tells each node's clients once per change of what that node lists.
                 }
 
                 @Override

@@ -33,11 +33,29 @@ public final class SessionGateway {
   private final Duration firstReadTimeout;
   private final Map<String, Local> readCopies;
   private final ReplicatedReadCopies replicated;
+  private final java.util.function.BooleanSupplier alone;
+  private final Duration suspectFor;
+  /** Sessions whose entity did not answer a read in time, until when its copy answers at once. */
+  private final Map<String, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A local read copy: the state and the entity's journal sequence number it reflects. */
   private record Local(long revision, SessionState state) {}
 
   public SessionGateway(ActorSystem<?> system, Duration askTimeout, int cacheLimit) {
+    this(system, askTimeout, cacheLimit, () -> false);
+  }
+
+  /**
+   * @param alone true while this node is the cluster's only member (its own read copies are then
+   *     current: every write went through it)
+   */
+  public SessionGateway(
+      ActorSystem<?> system,
+      Duration askTimeout,
+      int cacheLimit,
+      java.util.function.BooleanSupplier alone) {
+    this.alone = alone;
+    this.suspectFor = system.settings().config().getDuration("erlmcp.session.suspect-for");
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.firstReadTimeout =
@@ -82,35 +100,59 @@ public final class SessionGateway {
   }
 
   /**
-   * The session's state. This node's own copy when it has one. A node that has only the
-   * replicated copy (it never served the session, e.g. the client just moved here) asks the
-   * entity first, with a short deadline, so a client that switches nodes reads its own writes;
-   * when the entity does not answer in time (its node died and is not yet downed) the replicated
-   * copy answers. With no copy at all, the entity is asked.
+   * The session's state, for a request of the session.
+   *
+   * <p>On a node that is the cluster's only member every write went through this gateway, so its
+   * own copy is current and answers at once. With other members, a write may have gone through
+   * another node (a load balancer without stickiness), so the entity is asked first, with a short
+   * deadline ({@code erlmcp.session.first-read-timeout}): a client reads its own writes whichever
+   * node it reaches. When the entity does not answer in time (its node died and is not yet
+   * downed, or it is recovering) the newest read copy answers (this node's, or the replicated
+   * one), and for {@code erlmcp.session.suspect-for} the copy answers at once, so reads do not
+   * wait for the failure detector. With no copy at all, the entity is asked with the full
+   * deadline.
    */
   public CompletionStage<SessionState> get(String sessionId) {
     Local local;
     synchronized (readCopies) {
       local = readCopies.get(sessionId);
     }
-    if (local != null) {
+    if (local != null && (alone.getAsBoolean() || suspected(sessionId))) {
       return CompletableFuture.completedFuture(cached(sessionId));
     }
     ReplicatedReadCopies.ReadCopy r = replicated == null ? null : replicated.lookup(sessionId);
-    if (r == null) {
+    if (local == null && r == null) {
       return fresh(sessionId);
     }
     return fresh(sessionId, firstReadTimeout)
         .handle(
             (state, err) -> {
               if (err == null && state.exists()) {
+                suspects.remove(sessionId);
                 return cached(sessionId);
               }
-              // Keep it as this node's copy: the next calls do not wait again; the first
-              // acknowledged write (once the entity is back) replaces it.
-              remember(sessionId, r.revision(), r.state());
+              if (err == null) {
+                return state; // the entity says there is no such session
+              }
+              suspects.put(sessionId, System.nanoTime() + suspectFor.toNanos());
+              if (r != null) {
+                // Keep it as this node's copy; the first acknowledged write replaces it.
+                remember(sessionId, r.revision(), r.state());
+              }
               return cached(sessionId);
             });
+  }
+
+  private boolean suspected(String sessionId) {
+    Long until = suspects.get(sessionId);
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until > 0) {
+      suspects.remove(sessionId, until);
+      return false;
+    }
+    return true;
   }
 
   /** The state asked of the entity, bypassing the read copy. */

@@ -17,7 +17,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Two cluster members in one JVM: a change on one node's server reaches the other's listeners. */
+/** Two cluster members in one JVM: a resource update on one node reaches the other's listeners. */
 class ClusterNotificationsTest {
   private ActorTestKit a;
   private ActorTestKit b;
@@ -56,7 +56,7 @@ class ClusterNotificationsTest {
   }
 
   @Test
-  void aToolAddedAndAResourceUpdatedOnOneNodeAreAnnouncedOnTheOtherNodeExactlyOnce()
+  void aResourceUpdatedOnOneNodeIsAnnouncedOnTheOtherNodeExactlyOnce()
       throws Exception {
     a = ActorTestKit.create("Notify", config());
     b = ActorTestKit.create("Notify", config());
@@ -79,12 +79,11 @@ class ClusterNotificationsTest {
     Recorder onA = new Recorder();
     sa.addListener(onA);
 
-    // The topic's subscribers spread by gossip: repeat the change until node b hears of it.
-    int n = 0;
+    // The topic's subscribers spread by gossip: repeat the update until node b hears of it.
     deadline = System.currentTimeMillis() + 30_000;
-    while (!onB.seen.contains("TOOLS")) {
-      assertTrue(System.currentTimeMillis() < deadline, "node b never heard of node a's new tool");
-      sa.addTool(Tool.builder("t" + n++).syncHandler((x, c) -> ToolResult.text("x")).build());
+    while (!onB.seen.contains("updated hello://warm-up")) {
+      assertTrue(System.currentTimeMillis() < deadline, "node b never heard of node a's update");
+      sa.resourceUpdated("hello://warm-up");
       Thread.sleep(300);
     }
     Thread.sleep(1000);
@@ -100,6 +99,9 @@ class ClusterNotificationsTest {
     // Once on each node: b's replay is not published back to a, nor replayed twice on b.
     assertEquals(List.of("updated hello://greeting"), onB.seen);
     assertEquals(List.of("updated hello://greeting"), onA.seen);
-    assertTrue(sb.tools().isEmpty(), "an announcement changes nothing in b's own catalog");
+    onB.seen.clear();
+    sa.addTool(Tool.builder("t").syncHandler((x, c) -> ToolResult.text("x")).build());
+    Thread.sleep(1500);
+    assertEquals(List.of(), onB.seen, "catalog changes are the registry's (CatalogRegistry), not relayed here");
   }
 }

@@ -92,4 +92,19 @@ public sealed interface Content {
       return n;
     }
   }
+
+  /**
+   * A block already written for the request's revision, carried as it is: what a tool or prompt
+   * served by another node of the cluster returned (see {@link RemoteCatalog}).
+   */
+  record Raw(ObjectNode json) implements Content {
+    public Raw {
+      json = json.deepCopy();
+    }
+
+    @Override
+    public ObjectNode toJson(ProtocolVersion v) {
+      return json.deepCopy();
+    }
+  }
 }

@@ -435,20 +435,7 @@ public final class McpDispatcher {
   }
 
   private static ObjectNode toolResultJson(ProtocolVersion v, ToolResult r) {
-    ObjectNode result = Json.object();
-    ArrayNode content = result.putArray("content");
-    r.content().forEach(c -> content.add(c.toJson(v)));
-    if (r.structuredContent() != null) {
-      if (v.hasStructuredContent()) {
-        result.set("structuredContent", r.structuredContent());
-      } else if (r.content().isEmpty()) {
-        content.add(Content.text(r.structuredContent().toString()).toJson(v));
-      }
-    }
-    if (r.isError()) {
-      result.put("isError", true);
-    }
-    return result;
+    return r.toJson(v);
   }
 
   // ---------------------------------------------------------------- resources
@@ -560,18 +547,7 @@ public final class McpDispatcher {
     CompletableFuture<Prompt.Result> rendered = invoke(() -> prompt.renderer().render(args, ctx), ctx);
     return withTimeout(rendered, settings.toolTimeout(), ctx)
         .thenApply(
-            r -> {
-              ObjectNode result = Json.object();
-              if (r.description() != null) {
-                result.put("description", r.description());
-              }
-              ArrayNode msgs = result.putArray("messages");
-              for (Prompt.Message m : r.messages()) {
-                ObjectNode mn = msgs.addObject().put("role", m.role());
-                mn.set("content", m.content().toJson(v));
-              }
-              return (JsonNode) result;
-            });
+            r -> (JsonNode) r.toJson(v));
   }
 
   // ---------------------------------------------------------------- completion

@@ -43,6 +43,7 @@ public final class McpServer {
   private final Map<String, ResourceTemplate> templates = new LinkedHashMap<>();
   private final Map<String, Prompt> prompts = new LinkedHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile RemoteCatalog remote = RemoteCatalog.NONE;
 
   private McpServer(Builder b) {
     this.name = b.name;
@@ -85,43 +86,94 @@ public final class McpServer {
   }
 
   public boolean hasTools() {
-    return advertiseTools;
+    return advertiseTools || !remote.tools().isEmpty();
   }
 
   public boolean hasResources() {
-    return advertiseResources;
+    return advertiseResources || !remote.resources().isEmpty();
   }
 
   public boolean hasPrompts() {
-    return advertisePrompts;
+    return advertisePrompts || !remote.prompts().isEmpty();
   }
 
-  public synchronized List<Tool> tools() {
+  /**
+   * Where the entries other nodes serve come from ({@link RemoteCatalog#NONE} until a cluster
+   * registry sets it). Listings then show this server's entries followed by the others'.
+   */
+  public void setRemoteCatalog(RemoteCatalog remote) {
+    this.remote = Objects.requireNonNull(remote);
+  }
+
+  /** This server's tools followed by the tools only other nodes serve. */
+  public List<Tool> tools() {
+    return merged(localTools(), remote.tools(), Tool::name);
+  }
+
+  public Optional<Tool> tool(String toolName) {
+    Tool mine;
+    synchronized (this) {
+      mine = tools.get(toolName);
+    }
+    return mine != null ? Optional.of(mine) : find(remote.tools(), Tool::name, toolName);
+  }
+
+  /** The tools of this server only (what a cluster registry publishes for this node). */
+  public synchronized List<Tool> localTools() {
     return List.copyOf(tools.values());
   }
 
-  public synchronized Optional<Tool> tool(String toolName) {
-    return Optional.ofNullable(tools.get(toolName));
+  /** This server's resources followed by the resources only other nodes serve. */
+  public List<Resource> resources() {
+    return merged(localResources(), remote.resources(), Resource::uri);
   }
 
-  public synchronized List<Resource> resources() {
+  public Optional<Resource> resource(String uri) {
+    Resource mine;
+    synchronized (this) {
+      mine = resources.get(uri);
+    }
+    return mine != null ? Optional.of(mine) : find(remote.resources(), Resource::uri, uri);
+  }
+
+  public synchronized List<Resource> localResources() {
     return List.copyOf(resources.values());
-  }
-
-  public synchronized Optional<Resource> resource(String uri) {
-    return Optional.ofNullable(resources.get(uri));
   }
 
   public synchronized List<ResourceTemplate> resourceTemplates() {
     return List.copyOf(templates.values());
   }
 
-  public synchronized List<Prompt> prompts() {
+  /** This server's prompts followed by the prompts only other nodes serve. */
+  public List<Prompt> prompts() {
+    return merged(localPrompts(), remote.prompts(), Prompt::name);
+  }
+
+  public Optional<Prompt> prompt(String promptName) {
+    Prompt mine;
+    synchronized (this) {
+      mine = prompts.get(promptName);
+    }
+    return mine != null ? Optional.of(mine) : find(remote.prompts(), Prompt::name, promptName);
+  }
+
+  public synchronized List<Prompt> localPrompts() {
     return List.copyOf(prompts.values());
   }
 
-  public synchronized Optional<Prompt> prompt(String promptName) {
-    return Optional.ofNullable(prompts.get(promptName));
+  private static <T> List<T> merged(List<T> local, List<T> others, java.util.function.Function<T, String> key) {
+    if (others.isEmpty()) {
+      return local;
+    }
+    java.util.ArrayList<T> all = new java.util.ArrayList<>(local);
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    local.forEach(x -> seen.add(key.apply(x)));
+    others.stream().filter(x -> seen.add(key.apply(x))).forEach(all::add);
+    return List.copyOf(all);
+  }
+
+  private static <T> Optional<T> find(List<T> entries, java.util.function.Function<T, String> key, String wanted) {
+    return entries.stream().filter(x -> key.apply(x).equals(wanted)).findFirst();
   }
 
   /** Adds or replaces a tool; clients hear {@code notifications/tools/list_changed}. */

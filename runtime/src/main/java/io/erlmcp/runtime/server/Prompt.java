@@ -31,6 +31,33 @@ public record Prompt(
     public Result {
       messages = List.copyOf(messages);
     }
+
+    /** The result as {@code prompts/get} answers it to a client of the given revision. */
+    public ObjectNode toJson(ProtocolVersion v) {
+      ObjectNode result = Json.object();
+      if (description != null) {
+        result.put("description", description);
+      }
+      ArrayNode msgs = result.putArray("messages");
+      for (Message m : messages) {
+        ObjectNode mn = msgs.addObject().put("role", m.role());
+        mn.set("content", m.content().toJson(v));
+      }
+      return result;
+    }
+
+    /** A result another node wrote with {@link #toJson}: its content blocks are carried as is. */
+    public static Result fromJson(com.fasterxml.jackson.databind.JsonNode n) {
+      java.util.ArrayList<Message> msgs = new java.util.ArrayList<>();
+      n.path("messages")
+          .forEach(
+              m ->
+                  msgs.add(
+                      new Message(
+                          m.path("role").asText(),
+                          new Content.Raw((ObjectNode) m.path("content")))));
+      return new Result(n.hasNonNull("description") ? n.get("description").asText() : null, msgs);
+    }
   }
 
   /** One message of a rendered prompt. */

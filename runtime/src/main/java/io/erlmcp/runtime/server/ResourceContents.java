@@ -11,6 +11,16 @@ public sealed interface ResourceContents {
 
   ObjectNode toJson();
 
+  /** The contents as {@link #toJson()} wrote them (text, else blob). */
+  static ResourceContents fromJson(com.fasterxml.jackson.databind.JsonNode n) {
+    String uri = n.path("uri").asText();
+    String mimeType = n.hasNonNull("mimeType") ? n.get("mimeType").asText() : null;
+    if (n.has("blob")) {
+      return new Blob(uri, mimeType, n.path("blob").asText());
+    }
+    return new Text(uri, mimeType, n.path("text").asText());
+  }
+
   static Text text(String uri, String mimeType, String text) {
     return new Text(uri, mimeType, text);
   }
