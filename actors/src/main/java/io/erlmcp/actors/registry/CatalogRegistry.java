@@ -182,15 +182,14 @@ public final class CatalogRegistry {
           server.setRemoteCatalog(view);
           Map<String, CompletableFuture<?>> calls = new ConcurrentHashMap<>();
 
-          Runnable publish =
-              () ->
-                  replicator.tell(
-                      new Replicator.Update<>(
-                          KEY,
-                          LWWMap.<String, NodeCatalog>create(),
-                          Replicator.writeLocal(),
-                          ignore,
-                          m -> m.put(selfNode, self, ownCatalog(server, me))));
+          java.util.function.Consumer<
+                  java.util.function.Function<LWWMap<String, NodeCatalog>, LWWMap<String, NodeCatalog>>>
+              update =
+                  f ->
+                      replicator.tell(
+                          new Replicator.Update<>(
+                              KEY, LWWMap.<String, NodeCatalog>create(), Replicator.writeLocal(), ignore, f));
+          Runnable publish = () -> update.accept(m -> m.put(selfNode, self, ownCatalog(server, me)));
           publish.run();
           Map<McpServer.CatalogKind, String> digests = new EnumMap<>(McpServer.CatalogKind.class);
           for (McpServer.CatalogKind k : McpServer.CatalogKind.values()) {
@@ -229,16 +228,11 @@ public final class CatalogRegistry {
                   MemberGone.class,
                   m -> {
                     if (!m.uniqueAddress().equals(self)) {
-                      replicator.tell(
-                          new Replicator.Update<>(
-                              KEY,
-                              LWWMap.<String, NodeCatalog>create(),
-                              Replicator.writeLocal(),
-                              ignore,
-                              map ->
-                                  map.contains(m.uniqueAddress())
-                                      ? map.remove(selfNode, m.uniqueAddress())
-                                      : map));
+                      update.accept(
+                          map ->
+                              map.contains(m.uniqueAddress())
+                                  ? map.remove(selfNode, m.uniqueAddress())
+                                  : map);
                     }
                     return Behaviors.same();
                   })

@@ -66,19 +66,8 @@ class MinorityPartitionTest {
     return new McpHttp(HTTP, cluster.mcpUri(node), TIMEOUT);
   }
 
-  static McpHttp.Answer quietly(Call c) {
-    try {
-      return c.run();
-    } catch (IOException e) {
-      return new McpHttp.Answer(0, null);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new McpHttp.Answer(0, null);
-    }
-  }
-
-  interface Call {
-    McpHttp.Answer run() throws IOException, InterruptedException;
+  static McpHttp.Answer quietly(Writers.Call c) {
+    return Writers.quietly(c);
   }
 
   static void log(String s) {
@@ -95,42 +84,7 @@ class MinorityPartitionTest {
     assertTrue(majority.initialize("majority").ok());
 
     // Writers: unique keys through the majority nodes, before, during and after the partition.
-    Map<String, String> acknowledged = new ConcurrentHashMap<>(); // key -> session
-    Map<String, String> unknown = new ConcurrentHashMap<>(); // no answer: may or may not apply
-    AtomicInteger refused = new AtomicInteger();
-    AtomicBoolean writing = new AtomicBoolean(true);
-    List<Thread> writers = new ArrayList<>();
-    List<McpHttp> writerSessions = new ArrayList<>();
-    for (int w = 0; w < 4; w++) {
-      McpHttp c = client(1 + (w % 2));
-      assertTrue(c.initialize("writer-" + w).ok());
-      writerSessions.add(c);
-      int id = w;
-      Thread t =
-          new Thread(
-              () -> {
-                int seq = 0;
-                while (writing.get()) {
-                  String key = "w" + id + "-" + seq++;
-                  McpHttp.Answer a = quietly(() -> c.remember(key, key + "=v"));
-                  if (a.ok() && !a.toolError()) {
-                    acknowledged.put(key, c.sessionId());
-                  } else if (a.status() == 0 || a.response() == null) {
-                    unknown.put(key, c.sessionId());
-                  } else {
-                    refused.incrementAndGet();
-                  }
-                  try {
-                    Thread.sleep(50);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "writer-" + w);
-      t.start();
-      writers.add(t);
-    }
+    Writers writers = new Writers(cluster, HTTP, 1, 2, 1, 2);
     Thread.sleep(2000);
 
     log("partition 1,2 | 3");
@@ -179,8 +133,8 @@ class MinorityPartitionTest {
     }
 
     // The majority keeps serving reads. Writes to a session whose shard was hosted by the
-    // minority node wait until the SBR downs that node and the shard moves (stable-after 7 s
-    // after detection): measured here, bounded by 30 s after the cut.
+    // minority node wait until the SBR downs that node and the shard moves (stable-after 5 s
+    // after detection, then the 2 s removal margin): measured here, bounded by 30 s after the cut.
     McpHttp.Answer majR = quietly(() -> majority.echo("majority"));
     assertEquals("majority", majR.text(), "echo on the majority: " + majR);
     McpHttp.Answer majW = null;
@@ -196,7 +150,7 @@ class MinorityPartitionTest {
         + " ms after the cut: " + majW);
     assertTrue(majW != null && majW.ok(), "logging/setLevel on the majority: " + majW);
 
-    // SBR (keep-majority, stable-after 7 s) downs the minority, whose JVM then exits.
+    // SBR (keep-majority, stable-after 5 s) downs the minority, whose JVM then exits.
     Process p3 = cluster.process(3);
     assertTrue(p3.waitFor(40, TimeUnit.SECONDS), "the minority node did not shut down after SBR");
     long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
@@ -210,10 +164,7 @@ class MinorityPartitionTest {
     cluster.awaitMembers(1, 3, Duration.ofSeconds(60));
     cluster.awaitMembers(3, 3, Duration.ofSeconds(60));
     Thread.sleep(1000);
-    writing.set(false);
-    for (Thread t : writers) {
-      t.join(10_000);
-    }
+    writers.stop();
 
     // After the heal every node is read_write.
     for (int i = 1; i <= 3; i++) {
@@ -224,23 +175,10 @@ class MinorityPartitionTest {
       assertTrue(a.ok() && l.ok(), "node " + i + " read_write after heal: " + a + " / " + l);
     }
 
-    // No acknowledged write lost; nothing that was refused appears.
-    int lost = 0;
-    for (McpHttp c : writerSessions) {
-      for (Map.Entry<String, String> e : acknowledged.entrySet()) {
-        if (!e.getValue().equals(c.sessionId())) {
-          continue;
-        }
-        McpHttp.Answer r = quietly(() -> c.recall(e.getKey()));
-        if (!(e.getKey() + "=v").equals(r.text())) {
-          lost++;
-          log("LOST " + e.getKey() + ": " + r);
-        }
-      }
-    }
-    log("writes: acknowledged=" + acknowledged.size() + " unknown=" + unknown.size()
-        + " refused=" + refused.get() + " lost=" + lost);
-    assertFalse(acknowledged.isEmpty());
-    assertEquals(0, lost, "acknowledged writes lost");
+    // No acknowledged write lost.
+    List<String> lost = writers.lost(1);
+    log("writes: " + writers.summary() + " lost=" + lost.size() + " " + lost);
+    assertFalse(writers.acknowledged.isEmpty());
+    assertEquals(List.of(), lost, "acknowledged writes lost");
   }
 }
