@@ -118,15 +118,14 @@ class FiveNodePartitionTest {
     for (int i = 1; i <= 5; i++) {
       cluster.awaitMembers(i, 5, Duration.ofSeconds(120));
     }
+    cluster.warmUp(Duration.ofSeconds(180), restarted.stream().mapToInt(Integer::intValue).toArray());
     return restarted;
   }
 
-  private void assertAllReadWrite() {
+  private void assertAllReadWrite() throws InterruptedException {
     for (int i = 1; i <= 5; i++) {
-      McpHttp c = client(i);
-      McpHttp.Answer a = Writers.quietly(() -> c.initialize("after-heal"));
-      McpHttp.Answer l = setLevel(c);
-      assertTrue(a.ok() && l.ok(), "node " + i + " read_write after the heal: " + a + " / " + l);
+      String failed = Writers.awaitReadWrite(cluster, HTTP, i, Duration.ofSeconds(60));
+      assertEquals(null, failed, "node " + i + " read_write after the heal");
     }
   }
 

@@ -163,16 +163,14 @@ class MinorityPartitionTest {
     cluster.awaitReady(Duration.ofSeconds(120), 3);
     cluster.awaitMembers(1, 3, Duration.ofSeconds(60));
     cluster.awaitMembers(3, 3, Duration.ofSeconds(60));
+    cluster.warmUp(Duration.ofSeconds(120), 3);
     Thread.sleep(1000);
     writers.stop();
 
-    // After the heal every node is read_write.
+    // After the heal every node is read_write again.
     for (int i = 1; i <= 3; i++) {
-      McpHttp c = client(i);
-      McpHttp.Answer a = quietly(() -> c.initialize("after-heal"));
-      McpHttp.Answer l =
-          quietly(() -> c.request("logging/setLevel", JSON.createObjectNode().put("level", "info")));
-      assertTrue(a.ok() && l.ok(), "node " + i + " read_write after heal: " + a + " / " + l);
+      String failed = Writers.awaitReadWrite(cluster, HTTP, i, Duration.ofSeconds(60));
+      assertEquals(null, failed, "node " + i + " read_write after the heal");
     }
 
     // No acknowledged write lost.

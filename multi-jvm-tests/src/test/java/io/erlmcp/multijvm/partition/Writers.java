@@ -112,6 +112,31 @@ final class Writers {
     return out;
   }
 
+  /**
+   * Waits until {@code node} takes a new session and a session write ({@code initialize}, then
+   * {@code logging/setLevel}); returns the last answers when it does not within {@code timeout},
+   * null when it does. A node just back from a partition may first have to recover shards.
+   */
+  static String awaitReadWrite(LocalCluster cluster, HttpClient http, int node, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      McpHttp c = new McpHttp(http, cluster.mcpUri(node), Duration.ofSeconds(10));
+      McpHttp.Answer a = quietly(() -> c.initialize("after-heal"));
+      McpHttp.Answer l =
+          a.ok()
+              ? quietly(() -> c.request("logging/setLevel", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("level", "info")))
+              : a;
+      if (a.ok() && l.ok()) {
+        return null;
+      }
+      last = a + " / " + l;
+      Thread.sleep(500);
+    }
+    return last;
+  }
+
   String summary() {
     return "acknowledged=" + acknowledged.size() + " unknown=" + unknown.size() + " refused=" + refused.get();
   }
