@@ -149,7 +149,10 @@ public final class LocalCluster implements AutoCloseable {
             "--storage-port",
             Integer.toString(placement == Placement.NETNS ? 7000 : portBase + 2),
             "--heap",
-            "512M"));
+            "512M",
+            // A loaded 2-core machine (five JVMs starting) can take over two minutes.
+            "--timeout",
+            "280"));
     cassandraStarted = true;
     run(cmd, Duration.ofSeconds(300));
   }
