@@ -254,6 +254,22 @@ public final class LocalCluster implements AutoCloseable {
     formed = true;
   }
 
+  /**
+   * After every node is gone (all downed): the next nodes started form a new cluster, the first
+   * seed joining itself, as at the first start.
+   */
+  public void forgetFormation() {
+    formed = false;
+  }
+
+  /** Starts the nodes one after another, each ready (Up, serving) before the next starts. */
+  public void startOneByOne(Duration eachWithin) throws IOException, InterruptedException {
+    for (int i = 1; i <= size; i++) {
+      startNode(i);
+      awaitReady(eachWithin, i);
+    }
+  }
+
   public Process process(int i) {
     return processes[i];
   }
