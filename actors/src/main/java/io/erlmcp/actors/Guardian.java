@@ -7,6 +7,9 @@ import io.erlmcp.actors.cluster.NodeStatus;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
 import io.erlmcp.actors.session.SessionGateway;
+import io.erlmcp.actors.task.ShardedTaskStore;
+import io.erlmcp.runtime.tasks.TaskSettings;
+import io.erlmcp.runtime.tasks.Tasks;
 import io.erlmcp.runtime.server.McpDispatcher;
 import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.session.SessionMachine;
@@ -77,6 +80,21 @@ public final class Guardian {
                               erl.getInt("session.max-data-value-chars"),
                               erl.getInt("session.max-subscriptions")));
                   SessionEntity.init(ctx.getSystem(), sessionSettings);
+                  ShardedTaskStore.init(ctx.getSystem(), erl.getInt("tasks.list-limit"));
+                  Executor handlerExecutor =
+                      ctx.getSystem()
+                          .dispatchers()
+                          .lookup(DispatcherSelector.fromConfig("erlmcp.handler-dispatcher"));
+                  Tasks tasks =
+                      new Tasks(
+                          new ShardedTaskStore(
+                              ctx.getSystem(), erl.getDuration("tasks.ask-timeout")),
+                          new TaskSettings(
+                              erl.getDuration("tasks.default-ttl"),
+                              erl.getDuration("tasks.max-ttl"),
+                              erl.getDuration("tasks.poll-interval"),
+                              erl.getDuration("tasks.run-timeout")),
+                          handlerExecutor);
                   McpDispatcher dispatcher =
                       new McpDispatcher(
                           server,
@@ -86,11 +104,8 @@ public final class Guardian {
                               erl.getDuration("protocol.client-request-timeout"),
                               erl.getDuration("stateless.list-ttl").toMillis(),
                               erl.getDuration("stateless.read-ttl").toMillis(),
-                              erl.getString("stateless.cache-scope")));
-                  Executor handlerExecutor =
-                      ctx.getSystem()
-                          .dispatchers()
-                          .lookup(DispatcherSelector.fromConfig("erlmcp.handler-dispatcher"));
+                              erl.getString("stateless.cache-scope")),
+                          tasks);
                   AtomicReference<NodeStatus> status =
                       new AtomicReference<>(
                           NodeStatus.starting(cluster.selfMember().address().toString()));

@@ -1,0 +1,80 @@
+package io.erlmcp.runtime.tasks;
+
+import io.erlmcp.runtime.server.CancellationToken;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What the dispatcher needs to serve tasks: the store, the settings, the executor task handlers
+ * run on (a task outlives the request that created it, so it cannot run on that request's
+ * worker), and the cancellation tokens of the tasks running in this process (so {@code
+ * tasks/cancel} stops the handler, as cancelling a request does).
+ */
+public final class Tasks {
+  private final TaskStore store;
+  private final TaskSettings settings;
+  private final Executor executor;
+  private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
+
+  public Tasks(TaskStore store, TaskSettings settings, Executor executor) {
+    this.store = store;
+    this.settings = settings;
+    this.executor = executor;
+  }
+
+  private static ExecutorService sharedPool; // guarded by Tasks.class
+
+  /** Tasks kept in memory, handlers on a shared daemon pool: for tests and plain embedding. */
+  public static Tasks inMemory() {
+    return new Tasks(new InMemoryTaskStore(), TaskSettings.DEFAULT, pool());
+  }
+
+  private static synchronized Executor pool() {
+    if (sharedPool == null) {
+      sharedPool =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "erlmcp-task");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return sharedPool;
+  }
+
+  public TaskStore store() {
+    return store;
+  }
+
+  public TaskSettings settings() {
+    return settings;
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  /** A task's handler started in this process. */
+  public void started(String taskId, CancellationToken token) {
+    running.put(taskId, token);
+  }
+
+  /** A task's handler ended (however). */
+  public void ended(String taskId, CancellationToken token) {
+    running.remove(taskId, token);
+  }
+
+  /** Cancels the task's handler if it runs in this process; false when it does not. */
+  public boolean cancelRunning(String taskId, String reason) {
+    CancellationToken t = running.get(taskId);
+    return t != null && t.cancel(reason);
+  }
+
+  /** How many task handlers run in this process now. */
+  public int runningCount() {
+    return running.size();
+  }
+}
