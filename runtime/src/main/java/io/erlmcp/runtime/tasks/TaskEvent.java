@@ -22,6 +22,11 @@ public sealed interface TaskEvent {
 
   long atMillis();
 
+  /** {@code n}, or null for a JSON null (as Jackson reads a null JsonNode back). */
+  static JsonNode orNull(JsonNode n) {
+    return n == null || n.isNull() || n.isMissingNode() ? null : n;
+  }
+
   /**
    * A task-augmented {@code tools/call} was accepted. Everything needed to run the tool again
    * (after {@code tasks/update}, on any node) is here.
@@ -44,20 +49,38 @@ public sealed interface TaskEvent {
       long ttlMs,
       long pollIntervalMs,
       long atMillis)
-      implements TaskEvent {}
+      implements TaskEvent {
+    public Created {
+      arguments = orNull(arguments);
+      requestMeta = orNull(requestMeta);
+      responses = orNull(responses);
+    }
+  }
 
   /** working <-> input_required; {@code inputRequests} is the open questions (or null). */
   record StatusChanged(TaskStatus status, String message, JsonNode inputRequests, long atMillis)
-      implements TaskEvent {}
+      implements TaskEvent {
+    public StatusChanged {
+      inputRequests = orNull(inputRequests);
+    }
+  }
 
   /** The client answered some open input requests ({@code tasks/update}). */
   record InputProvided(JsonNode responses, long atMillis) implements TaskEvent {}
 
   /** The tool ran to its end; {@code result} is its CallToolResult (which may be isError). */
-  record Completed(JsonNode result, long atMillis) implements TaskEvent {}
+  record Completed(JsonNode result, long atMillis) implements TaskEvent {
+    public Completed {
+      result = orNull(result);
+    }
+  }
 
   /** A protocol-level failure: {@code error} is a JSON-RPC error object (code, message, data). */
-  record Failed(JsonNode error, long atMillis) implements TaskEvent {}
+  record Failed(JsonNode error, long atMillis) implements TaskEvent {
+    public Failed {
+      error = orNull(error);
+    }
+  }
 
   /** {@code tasks/cancel}, or the server gave up on the task. */
   record Cancelled(String reason, long atMillis) implements TaskEvent {}

@@ -29,6 +29,17 @@ public record TaskState(
     JsonNode result,
     JsonNode error) {
 
+  public TaskState {
+    // Jackson reads a null JsonNode back as NullNode: absent and JSON null are one here, so a
+    // state read back from the journal equals the one written.
+    arguments = TaskEvent.orNull(arguments);
+    requestMeta = TaskEvent.orNull(requestMeta);
+    inputRequests = TaskEvent.orNull(inputRequests);
+    responses = TaskEvent.orNull(responses);
+    result = TaskEvent.orNull(result);
+    error = TaskEvent.orNull(error);
+  }
+
   /** The state of a task id never created. */
   public static final TaskState EMPTY =
       new TaskState(
