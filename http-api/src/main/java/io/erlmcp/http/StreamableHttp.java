@@ -674,6 +674,15 @@ public final class StreamableHttp extends AllDirectives {
       }
     }
 
+    /** A task's status change goes to the session's GET stream when this node holds it. */
+    @Override
+    public void sessionNotification(String sessionId, String method, JsonNode params) {
+      SseStream s = streams.standalone(sessionId);
+      if (s != null) {
+        s.send(codec.encodeToString(new JsonRpcMessage.Notification(method, params)));
+      }
+    }
+
     @Override
     public void resourceUpdated(String uri) {
       String payload =

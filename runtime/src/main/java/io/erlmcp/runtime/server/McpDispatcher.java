@@ -790,11 +790,20 @@ public final class McpDispatcher {
     return data == null || data.isNull() ? e : e.withData(data);
   }
 
-  /** 2025-11-25: notifications/tasks/status on the creating request's channel, if still open. */
-  private static void notifyStatus(ProtocolVersion v, TaskState s, Outbound out) {
-    if (!v.isStateless() && out != null) {
-      out.notify(McpMethods.NOTIFICATION_TASKS_STATUS, s.toTaskJson());
+  /**
+   * 2025-11-25: notifications/tasks/status, on the creating request's channel while it is open
+   * (stdio's is, always) and to the session's listeners (the HTTP GET stream of the session on
+   * this node).
+   */
+  private void notifyStatus(ProtocolVersion v, TaskState s, Outbound out) {
+    if (v.isStateless() || s.owner() == null) {
+      return;
     }
+    ObjectNode params = s.toTaskJson();
+    if (out != null) {
+      out.notify(McpMethods.NOTIFICATION_TASKS_STATUS, params);
+    }
+    server.notifySession(s.owner(), McpMethods.NOTIFICATION_TASKS_STATUS, params);
   }
 
   /**

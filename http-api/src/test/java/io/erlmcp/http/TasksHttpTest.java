@@ -1,0 +1,227 @@
+package io.erlmcp.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.erlmcp.actors.ErlmcpNode;
+import io.erlmcp.actors.Guardian;
+import io.erlmcp.runtime.Json;
+import io.erlmcp.runtime.server.McpServer;
+import io.erlmcp.runtime.server.Tool;
+import io.erlmcp.runtime.server.ToolResult;
+import io.erlmcp.transport.McpEdge;
+import io.erlmcp.transport.Metrics;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tasks over real HTTP on a real node: a 2025-11-25 session's task-augmented tools/call,
+ * tasks/result, tasks/list, and its notifications/tasks/status on the session's GET stream; the
+ * 2026-07-28 extension with its routing header (Mcp-Name = taskId), the -32021 gate, removed
+ * methods answered 404, and tasks/cancel stopping the running handler.
+ */
+class TasksHttpTest {
+  private static final String V2 = "2026-07-28";
+  private static final CountDownLatch handlerCancelled = new CountDownLatch(1);
+  private static ErlmcpNode node;
+  private static McpClient client;
+  private static Path dir;
+
+  static McpServer server() {
+    return McpServer.builder("tasks-http", "1")
+        .tool(
+            Tool.builder("work")
+                .taskSupport(Tool.TaskSupport.OPTIONAL)
+                .handler(
+                    (args, ctx) ->
+                        CompletableFuture.supplyAsync(
+                            () -> ToolResult.text("worked " + args.path("n").asText()),
+                            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)))
+                .build())
+        .tool(
+            Tool.builder("forever")
+                .taskSupport(Tool.TaskSupport.REQUIRED)
+                .handler(
+                    (args, ctx) -> {
+                      CompletableFuture<ToolResult> f = new CompletableFuture<>();
+                      ctx.cancellation().onCancel(handlerCancelled::countDown);
+                      return f;
+                    })
+                .build())
+        .build();
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = TestNode.tempDir();
+    Config config =
+        ConfigFactory.parseString(
+                TestNode.baseSettings("")
+                    + "pekko.persistence.journal.plugin = \"pekko.persistence.journal.inmem\"\n"
+                    + "pekko.persistence.snapshot-store.plugin = \"pekko.persistence.snapshot-store.local\"\n"
+                    + "pekko.persistence.snapshot-store.local.dir = \""
+                    + dir.resolve("snapshots").toString().replace("\\", "/")
+                    + "\"\n")
+            .withFallback(ConfigFactory.load())
+            .resolve();
+    CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+    node =
+        ErlmcpNode.start(
+            "tasks-http-test",
+            config,
+            server(),
+            List.of(
+                new Guardian.TransportSpec(
+                    "http",
+                    core ->
+                        HttpTransport.create(
+                            core,
+                            new McpEdge(core, new Metrics()),
+                            HttpSettings.from(config).withAddress("127.0.0.1", 0),
+                            bound))),
+            Duration.ofSeconds(30));
+    InetSocketAddress addr = bound.get(30, TimeUnit.SECONDS);
+    client = new McpClient(URI.create("http://127.0.0.1:" + addr.getPort() + "/mcp"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+    if (dir != null) {
+      TestNode.deleteTree(dir);
+    }
+  }
+
+  // ---------------------------------------------------------------- 2025-11-25
+
+  @Test
+  void aSessionTaskReportsItsStatusOnTheGetStreamAndTasksResultGivesTheResult() throws Exception {
+    McpClient.Session s = client.initialize("2025-11-25");
+    try (Sse get = client.get(s, null)) {
+      ObjectNode call = Json.object().put("name", "work");
+      call.putObject("arguments").put("n", "7");
+      call.putObject("task").put("ttl", 120_000);
+      JsonNode created = client.call(s, McpClient.request(1, "tools/call", call)).path("result");
+      String id = created.path("task").path("taskId").asText();
+      assertEquals("working", created.path("task").path("status").asText());
+      assertEquals(120_000, created.path("task").path("ttl").asLong());
+
+      JsonNode result =
+          client
+              .call(s, McpClient.request(2, "tasks/result", Json.object().put("taskId", id)))
+              .path("result");
+      assertEquals("worked 7", result.path("content").get(0).path("text").asText());
+      assertEquals(
+          id, result.path("_meta").path("io.modelcontextprotocol/related-task").path("taskId").asText());
+
+      JsonNode status = null;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (status == null && System.nanoTime() < end) {
+        Sse.Event e = get.next(Duration.ofSeconds(10));
+        if (e.data() != null && !e.data().isEmpty()) {
+          JsonNode n = e.json();
+          if ("notifications/tasks/status".equals(n.path("method").asText())) {
+            status = n.path("params");
+          }
+        }
+      }
+      assertTrue(status != null, "notifications/tasks/status on the GET stream");
+      assertEquals(id, status.path("taskId").asText());
+      assertEquals("completed", status.path("status").asText());
+
+      JsonNode list = client.call(s, McpClient.request(3, "tasks/list", Json.object())).path("result");
+      assertEquals(id, list.path("tasks").get(0).path("taskId").asText());
+      JsonNode again =
+          client.call(s, McpClient.request(4, "tasks/cancel", Json.object().put("taskId", id)));
+      assertEquals(-32602, again.path("error").path("code").asInt(), again.toString());
+    }
+  }
+
+  // ---------------------------------------------------------------- 2026-07-28
+
+  static ObjectNode meta(ObjectNode p, boolean extension) {
+    ObjectNode m = p.putObject("_meta").put("io.modelcontextprotocol/protocolVersion", V2);
+    ObjectNode caps = m.putObject("io.modelcontextprotocol/clientCapabilities");
+    if (extension) {
+      caps.putObject("extensions").putObject("io.modelcontextprotocol/tasks");
+    }
+    return p;
+  }
+
+  static HttpResponse<String> post(Object id, String method, String name, JsonNode params) {
+    var b =
+        client
+            .postBuilder(null, McpClient.request(id, method, params), McpClient.BOTH)
+            .header("MCP-Protocol-Version", V2)
+            .header("Mcp-Method", method);
+    if (name != null) {
+      b.header("Mcp-Name", name);
+    }
+    return client.send(b.build());
+  }
+
+  @Test
+  void theExtensionOverHttpCreatesRoutesAndCancelsTasks() throws Exception {
+    ObjectNode call = meta(Json.object().put("name", "forever"), true);
+    HttpResponse<String> created = post(10, "tools/call", "forever", call);
+    assertEquals(200, created.statusCode(), created.body());
+    JsonNode task = McpClient.body(created).path("result");
+    assertEquals("task", task.path("resultType").asText());
+    String id = task.path("taskId").asText();
+
+    HttpResponse<String> get = post(11, "tasks/get", id, meta(Json.object().put("taskId", id), true));
+    assertEquals(200, get.statusCode(), get.body());
+    assertEquals("working", McpClient.body(get).path("result").path("status").asText());
+
+    HttpResponse<String> wrongName =
+        post(12, "tasks/get", "not-" + id, meta(Json.object().put("taskId", id), true));
+    assertEquals(400, wrongName.statusCode());
+    assertEquals(-32020, McpClient.body(wrongName).path("error").path("code").asInt());
+
+    HttpResponse<String> noExtension =
+        post(13, "tasks/get", id, meta(Json.object().put("taskId", id), false));
+    assertEquals(400, noExtension.statusCode());
+    assertEquals(-32021, McpClient.body(noExtension).path("error").path("code").asInt());
+
+    HttpResponse<String> required =
+        post(14, "tools/call", "forever", meta(Json.object().put("name", "forever"), false));
+    assertEquals(400, required.statusCode());
+    assertEquals(-32021, McpClient.body(required).path("error").path("code").asInt());
+
+    HttpResponse<String> removed = post(15, "tasks/result", null, meta(Json.object().put("taskId", id), true));
+    assertEquals(404, removed.statusCode(), removed.body());
+
+    HttpResponse<String> unknown =
+        post(16, "tasks/get", "nope", meta(Json.object().put("taskId", "nope"), true));
+    assertEquals(400, unknown.statusCode());
+    assertEquals(-32602, McpClient.body(unknown).path("error").path("code").asInt());
+
+    HttpResponse<String> cancel = post(17, "tasks/cancel", id, meta(Json.object().put("taskId", id), true));
+    assertEquals(200, cancel.statusCode(), cancel.body());
+    assertEquals(
+        Json.parseObject("{\"resultType\":\"complete\"}"), McpClient.body(cancel).path("result"));
+    assertTrue(handlerCancelled.await(5, TimeUnit.SECONDS), "the running handler is cancelled");
+    JsonNode after =
+        McpClient.body(post(18, "tasks/get", id, meta(Json.object().put("taskId", id), true)))
+            .path("result");
+    assertEquals("cancelled", after.path("status").asText());
+    assertFalse(after.has("result"));
+  }
+}
