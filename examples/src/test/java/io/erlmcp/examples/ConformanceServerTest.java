@@ -110,6 +110,7 @@ class ConformanceServerTest {
             "test_input_required_result_tampered_state",
             "test_input_required_result_multiple_inputs",
             "test_input_required_result_multi_round",
+            "test_custom_header",
             "test_input_required_result_capabilities",
             "greet",
             "slow_compute",
