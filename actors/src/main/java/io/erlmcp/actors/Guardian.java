@@ -93,7 +93,8 @@ public final class Guardian {
                               erl.getDuration("tasks.default-ttl"),
                               erl.getDuration("tasks.max-ttl"),
                               erl.getDuration("tasks.poll-interval"),
-                              erl.getDuration("tasks.run-timeout")),
+                              erl.getDuration("tasks.run-timeout"),
+                              erl.getInt("tasks.max-running")),
                           handlerExecutor);
                   McpDispatcher dispatcher =
                       new McpDispatcher(

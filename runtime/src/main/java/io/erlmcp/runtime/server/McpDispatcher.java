@@ -602,6 +602,14 @@ public final class McpDispatcher {
       Ctx ctx,
       Long requestedTtl,
       Running alreadyRunning) {
+    int max = tasks.settings().maxRunning();
+    if (tasks.runningCount() >= max) {
+      if (alreadyRunning != null) {
+        alreadyRunning.token().cancel("too many tasks");
+      }
+      throw new JsonRpcException(
+          JsonRpcError.internalError("Server busy: " + max + " tasks already running on this node"));
+    }
     long now = System.currentTimeMillis();
     JsonNode meta = p.get("_meta");
     TaskEvent.Created created =

@@ -100,7 +100,11 @@ class McpDispatcherTasksTest {
       new Tasks(
           new InMemoryTaskStore(),
           new TaskSettings(
-              Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMillis(50), Duration.ofSeconds(30)),
+              Duration.ofMinutes(1),
+              Duration.ofMinutes(5),
+              Duration.ofMillis(50),
+              Duration.ofSeconds(30),
+              3),
           Executors.newCachedThreadPool());
 
   private final McpDispatcher dispatcher =
@@ -460,5 +464,21 @@ class McpDispatcherTasksTest {
     ObjectNode done =
         awaitTask(round2.path("taskId").asText(), t -> t.path("status").asText().equals("completed"));
     assertEquals("hi Ada", done.path("result").path("content").get(0).path("text").asText());
+  }
+
+  @Test
+  void pastMaxRunningANewTaskIsRefusedAndTheOthersRunOn() {
+    InMemorySession s = session("s1", "2025-11-25");
+    for (int i = 0; i < 3; i++) {
+      resultOf(send(s, "tools/call", call("gate", "{}")));
+    }
+    eventually("three handlers run", () -> gates.size() == 3 && tasks.runningCount() == 3);
+    JsonRpcError busy = errorOf(send(s, "tools/call", call("gate", "{}")));
+    assertEquals(JsonRpcError.INTERNAL_ERROR, busy.code());
+    assertTrue(busy.message().startsWith("Server busy"), busy.message());
+    assertEquals(3, tasks.store().list("s1").toCompletableFuture().join().size(), "none made");
+    gates.get(0).complete(ToolResult.text("one done"));
+    eventually("a slot frees", () -> tasks.runningCount() == 2);
+    resultOf(send(s, "tools/call", call("gate", "{}")));
   }
 }
