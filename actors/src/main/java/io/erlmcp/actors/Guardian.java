@@ -96,6 +96,17 @@ public final class Guardian {
                               erl.getDuration("tasks.run-timeout"),
                               erl.getInt("tasks.max-running")),
                           handlerExecutor);
+                  // A graceful stop records the tasks this node runs as failed (a crash leaves
+                  // them working until their ttl: see docs/tasks.md).
+                  org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())
+                      .addTask(
+                          org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceRequestsDone(),
+                          "erlmcp-abandon-running-tasks",
+                          () ->
+                              tasks
+                                  .abandonRunning(
+                                      "The server stopped while the task ran; call the tool again")
+                                  .thenApply(v -> org.apache.pekko.Done.getInstance()));
                   McpDispatcher dispatcher =
                       new McpDispatcher(
                           server,

@@ -70,6 +70,11 @@ abstract class TasksSurviveRestart {
                             CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS)))
                 .build())
         .tool(
+            Tool.builder("forever")
+                .taskSupport(Tool.TaskSupport.OPTIONAL)
+                .handler((args, ctx) -> new CompletableFuture<ToolResult>())
+                .build())
+        .tool(
             Tool.builder("ask")
                 .taskSupport(Tool.TaskSupport.OPTIONAL)
                 .handler(
@@ -145,6 +150,7 @@ abstract class TasksSurviveRestart {
     String done;
     String waiting;
     String sessionTask;
+    String cutShort;
     try (ErlmcpNode first =
         ErlmcpNode.start("tasks-first", config(), server(), List.of(), firstWrite())) {
       Core core = first.core();
@@ -157,6 +163,9 @@ abstract class TasksSurviveRestart {
       ask.putObject("arguments").put("where", "node one");
       waiting = call(core, "tools/call", ask).path("taskId").asText();
       awaitTask(core, waiting, status("input_required"));
+
+      cutShort = call(core, "tools/call", Json.object().put("name", "forever")).path("taskId").asText();
+      awaitTask(core, cutShort, status("working"));
 
       ObjectNode init = Json.object().put("protocolVersion", "2025-11-25");
       init.putObject("capabilities");
@@ -208,6 +217,12 @@ abstract class TasksSurviveRestart {
       // As a transport does: the session's state is loaded (from the journal) before its port.
       core.sessions().get(sessionId).toCompletableFuture().get(30, TimeUnit.SECONDS);
       SessionPort port = core.sessions().port(sessionId);
+
+      // The first node stopped gracefully while "forever" ran: the task is failed, not working.
+      ObjectNode abandoned = awaitTask(core, cutShort, t -> true);
+      assertEquals("failed", abandoned.path("status").asText(), abandoned::toString);
+      assertEquals(-32603, abandoned.path("error").path("code").asInt());
+
       ObjectNode r =
           result(send(core.dispatcher(), port, "tasks/result", Json.object().put("taskId", sessionTask)));
       assertEquals("quick 2", r.path("content").get(0).path("text").asText());

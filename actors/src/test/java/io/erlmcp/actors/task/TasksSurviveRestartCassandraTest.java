@@ -13,7 +13,13 @@ import org.junit.jupiter.api.Tag;
 class TasksSurviveRestartCassandraTest extends TasksSurviveRestart {
   @Override
   Config config() {
-    return PersistenceConfig.forMode(PersistenceConfig.Mode.CASSANDRA, node());
+    // The first write of a fresh ActorSystem connects the plugin and prepares its statements:
+    // on a loaded machine that can take longer than the default 10 s ask.
+    return PersistenceConfig.forMode(
+        PersistenceConfig.Mode.CASSANDRA,
+        com.typesafe.config.ConfigFactory.parseString(
+                "erlmcp.tasks.ask-timeout = 60s\nerlmcp.session.ask-timeout = 60s")
+            .withFallback(node()));
   }
 
   @Override

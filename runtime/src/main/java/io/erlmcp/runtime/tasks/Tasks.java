@@ -1,6 +1,7 @@
 package io.erlmcp.runtime.tasks;
 
 import io.erlmcp.runtime.server.CancellationToken;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -71,6 +72,29 @@ public final class Tasks {
   public boolean cancelRunning(String taskId, String reason) {
     CancellationToken t = running.get(taskId);
     return t != null && t.cancel(reason);
+  }
+
+  /**
+   * The process is stopping: every task whose handler runs here is recorded failed (its client
+   * would otherwise see it working until its ttl) and its handler cancelled. Completes when the
+   * store has every failure.
+   */
+  public java.util.concurrent.CompletionStage<Void> abandonRunning(String why) {
+    List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+    for (Map.Entry<String, CancellationToken> e : List.copyOf(running.entrySet())) {
+      com.fasterxml.jackson.databind.node.ObjectNode error =
+          io.erlmcp.runtime.Json.object()
+              .put("code", io.erlmcp.runtime.jsonrpc.JsonRpcError.INTERNAL_ERROR)
+              .put("message", why);
+      writes.add(
+          store
+              .append(e.getKey(), new TaskEvent.Failed(error, System.currentTimeMillis()))
+              .handle((s, err) -> null)
+              .toCompletableFuture());
+      e.getValue().cancel(why);
+    }
+    return java.util.concurrent.CompletableFuture.allOf(
+        writes.toArray(java.util.concurrent.CompletableFuture[]::new));
   }
 
   /** How many task handlers run in this process now. */

@@ -481,4 +481,16 @@ class McpDispatcherTasksTest {
     eventually("a slot frees", () -> tasks.runningCount() == 2);
     resultOf(send(s, "tools/call", call("gate", "{}")));
   }
+
+  @Test
+  void aStoppingProcessRecordsItsRunningTasksFailed() {
+    InMemorySession s = session("s1", "2025-11-25");
+    String id = resultOf(send(s, "tools/call", call("gate", "{}"))).path("task").path("taskId").asText();
+    eventually("the handler runs", () -> gates.size() == 1);
+    tasks.abandonRunning("stopping").toCompletableFuture().join();
+    assertTrue(gates.get(0).isCancelled());
+    assertEquals("failed", statusOf(s, id));
+    JsonRpcError e = errorOf(send(s, "tasks/result", taskId(id)));
+    assertEquals("stopping", e.message());
+  }
 }
