@@ -8,6 +8,7 @@ import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
 import io.erlmcp.actors.session.SessionGateway;
 import io.erlmcp.actors.task.ShardedTaskStore;
+import io.erlmcp.actors.task.TaskCancellations;
 import io.erlmcp.runtime.tasks.TaskSettings;
 import io.erlmcp.runtime.tasks.Tasks;
 import io.erlmcp.runtime.server.McpDispatcher;
@@ -129,6 +130,10 @@ public final class Guardian {
                       Behaviors.supervise(ClusterNotifications.create(server))
                           .onFailure(SupervisorStrategy.restart()),
                       "notifications");
+                  ctx.spawn(
+                      Behaviors.supervise(TaskCancellations.create(tasks))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "task-cancellations");
                   ActorRef<CoreStarted> self = ctx.getSelf().narrow();
                   ctx.spawn(
                       Behaviors.<Void>setup(

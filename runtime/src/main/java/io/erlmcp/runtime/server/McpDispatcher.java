@@ -848,7 +848,7 @@ public final class McpDispatcher {
         .append(st.taskId(), new TaskEvent.Cancelled(reason, System.currentTimeMillis()))
         .thenApply(
             s -> {
-              tasks.cancelRunning(st.taskId(), reason);
+              tasks.cancel(st.taskId(), reason);
               if (s.status() == TaskStatus.CANCELLED) {
                 notifyStatus(v, s, out);
               }

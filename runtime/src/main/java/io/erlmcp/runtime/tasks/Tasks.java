@@ -19,6 +19,31 @@ public final class Tasks {
   private final TaskSettings settings;
   private final Executor executor;
   private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
+  private volatile CancelRelay relay = (taskId, reason) -> {};
+
+  /**
+   * Carries a cancellation to the other processes of a cluster (the handler of a task runs on
+   * the node that created or last resumed it, which need not be the node that gets {@code
+   * tasks/cancel}). The actor host relays over Distributed PubSub; alone, nothing.
+   */
+  @FunctionalInterface
+  public interface CancelRelay {
+    void cancelElsewhere(String taskId, String reason);
+  }
+
+  /** Sets how cancellations reach other processes (the host does, once, at start). */
+  public void relayCancellations(CancelRelay relay) {
+    this.relay = java.util.Objects.requireNonNull(relay);
+  }
+
+  /**
+   * Stops the task's handler wherever it runs: here at once, and on the other nodes through the
+   * relay. Call after the cancellation is recorded.
+   */
+  public void cancel(String taskId, String reason) {
+    cancelRunning(taskId, reason);
+    relay.cancelElsewhere(taskId, reason);
+  }
 
   public Tasks(TaskStore store, TaskSettings settings, Executor executor) {
     this.store = store;
