@@ -81,6 +81,9 @@ public final class Guardian {
                               erl.getInt("session.max-data-value-chars"),
                               erl.getInt("session.max-subscriptions")));
                   SessionEntity.init(ctx.getSystem(), sessionSettings);
+                  AtomicReference<NodeStatus> status =
+                      new AtomicReference<>(
+                          NodeStatus.starting(cluster.selfMember().address().toString()));
                   ShardedTaskStore.init(ctx.getSystem(), erl.getInt("tasks.list-limit"));
                   Executor handlerExecutor =
                       ctx.getSystem()
@@ -89,7 +92,9 @@ public final class Guardian {
                   Tasks tasks =
                       new Tasks(
                           new ShardedTaskStore(
-                              ctx.getSystem(), erl.getDuration("tasks.ask-timeout")),
+                              ctx.getSystem(),
+                              erl.getDuration("tasks.ask-timeout"),
+                              () -> status.get().mode() == NodeStatus.Mode.READ_WRITE),
                           new TaskSettings(
                               erl.getDuration("tasks.default-ttl"),
                               erl.getDuration("tasks.max-ttl"),
@@ -119,9 +124,6 @@ public final class Guardian {
                               erl.getDuration("stateless.read-ttl").toMillis(),
                               erl.getString("stateless.cache-scope")),
                           tasks);
-                  AtomicReference<NodeStatus> status =
-                      new AtomicReference<>(
-                          NodeStatus.starting(cluster.selfMember().address().toString()));
                   ctx.spawn(
                       Behaviors.supervise(ClusterMonitor.create(status))
                           .onFailure(SupervisorStrategy.restart()),

@@ -12,6 +12,9 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import io.erlmcp.runtime.jsonrpc.JsonRpcError;
+import io.erlmcp.runtime.jsonrpc.JsonRpcException;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
@@ -23,10 +26,37 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public final class ShardedTaskStore implements TaskStore {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final BooleanSupplier writable;
 
-  public ShardedTaskStore(ActorSystem<?> system, Duration askTimeout) {
+  /**
+   * @param writable whether this node may write now (false while it cannot see a majority of
+   *     its cluster: then creating, updating and cancelling tasks is refused, -32010, like
+   *     every other write; reads go on)
+   */
+  public ShardedTaskStore(ActorSystem<?> system, Duration askTimeout, BooleanSupplier writable) {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
+    this.writable = writable;
+  }
+
+  public ShardedTaskStore(ActorSystem<?> system, Duration askTimeout) {
+    this(system, askTimeout, () -> true);
+  }
+
+  /** Error code of a write refused on a read-only node (the same as the edge's). */
+  public static final int READ_ONLY = -32010;
+
+  private <T> CompletableFuture<T> refusedIfReadOnly() {
+    if (writable.getAsBoolean()) {
+      return null;
+    }
+    return CompletableFuture.failedFuture(
+        new JsonRpcException(
+            JsonRpcError.of(READ_ONLY, "Node is read-only: it cannot see a majority of its cluster")
+                .withData(
+                    io.erlmcp.runtime.Json.object()
+                        .put("mode", "read_only")
+                        .put("retry", "send the request to another node or retry later"))));
   }
 
   /** Registers both entity types on this node (every node that serves tasks does). */
@@ -36,6 +66,10 @@ public final class ShardedTaskStore implements TaskStore {
   }
 
   private CompletionStage<TaskEntity.Reply> record(String taskId, TaskEvent event) {
+    CompletableFuture<TaskEntity.Reply> refused = refusedIfReadOnly();
+    if (refused != null) {
+      return refused;
+    }
     return Stages.direct(
         sharding
             .entityRefFor(TaskEntity.ENTITY_KEY, taskId)

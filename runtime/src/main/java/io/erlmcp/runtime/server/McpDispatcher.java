@@ -632,7 +632,12 @@ public final class McpDispatcher {
               if (alreadyRunning != null) {
                 follow(st, tool, v, alreadyRunning);
               } else {
-                start(st, tool, v, ctx.session, v.isStateless() ? Outbound.NONE : ctx.out);
+                start(
+                    st,
+                    tool,
+                    v,
+                    ctx.session,
+                    v.isStateless() ? Outbound.NONE : sessionChannel(st.owner(), ctx.out));
               }
               return (JsonNode) createResult(v, st);
             });
@@ -741,7 +746,7 @@ public final class McpDispatcher {
                         if (e != null) {
                           log.warn("task {}: could not record its outcome", id, e);
                         } else {
-                          notifyStatus(v, s, run.ctx().out);
+                          notifyStatus(v, s);
                         }
                       });
             });
@@ -799,19 +804,34 @@ public final class McpDispatcher {
   }
 
   /**
-   * 2025-11-25: notifications/tasks/status, on the creating request's channel while it is open
-   * (stdio's is, always) and to the session's listeners (the HTTP GET stream of the session on
-   * this node).
+   * 2025-11-25: notifications/tasks/status to the session's transports ({@link
+   * McpServer#notifySession}: stdout on stdio, the session's GET stream on HTTP). The creating
+   * request's own channel is closed by then (it carried the CreateTaskResult).
    */
-  private void notifyStatus(ProtocolVersion v, TaskState s, Outbound out) {
+  private void notifyStatus(ProtocolVersion v, TaskState s) {
     if (v.isStateless() || s.owner() == null) {
       return;
     }
-    ObjectNode params = s.toTaskJson();
-    if (out != null) {
-      out.notify(McpMethods.NOTIFICATION_TASKS_STATUS, params);
-    }
-    server.notifySession(s.owner(), McpMethods.NOTIFICATION_TASKS_STATUS, params);
+    server.notifySession(s.owner(), McpMethods.NOTIFICATION_TASKS_STATUS, s.toTaskJson());
+  }
+
+  /**
+   * The channel of a 2025-11-25 task's handler: its notifications (progress, log messages) go
+   * to the session like the task's status; its requests to the client still use the creating
+   * request's channel.
+   */
+  private Outbound sessionChannel(String owner, Outbound requestOut) {
+    return new Outbound() {
+      @Override
+      public void notify(String method, JsonNode params) {
+        server.notifySession(owner, method, params);
+      }
+
+      @Override
+      public CompletionStage<JsonNode> request(String method, JsonNode params, Duration timeout) {
+        return requestOut.request(method, params, timeout);
+      }
+    };
   }
 
   /**
@@ -838,7 +858,7 @@ public final class McpDispatcher {
   }
 
   /** Records the cancellation (if the task still runs) and stops its handler on this node. */
-  private CompletionStage<TaskState> cancelTask(TaskState st, ProtocolVersion v, Outbound out) {
+  private CompletionStage<TaskState> cancelTask(TaskState st, ProtocolVersion v) {
     if (st.isTerminal()) {
       return CompletableFuture.completedFuture(st);
     }
@@ -850,7 +870,7 @@ public final class McpDispatcher {
             s -> {
               tasks.cancel(st.taskId(), reason);
               if (s.status() == TaskStatus.CANCELLED) {
-                notifyStatus(v, s, out);
+                notifyStatus(v, s);
               }
               return s;
             });
@@ -877,7 +897,7 @@ public final class McpDispatcher {
                     yield done(r);
                   }
                   case McpMethods.TASKS_CANCEL ->
-                      cancelTask(st, ProtocolVersion.V2026_07_28, null)
+                      cancelTask(st, ProtocolVersion.V2026_07_28)
                           .thenApply(s -> (JsonNode) ack());
                   default -> update(st, (ObjectNode) in);
                 });
@@ -982,7 +1002,7 @@ public final class McpDispatcher {
                                       + st.status().wireName())
                               .withData(Json.object().put("taskId", taskId)));
                     }
-                    yield cancelTask(st, ctx.protocolVersion(), ctx.out)
+                    yield cancelTask(st, ctx.protocolVersion())
                         .thenApply(s -> (JsonNode) s.toTaskJson());
                   }
                   default -> awaitTerminal(taskId, owner, ctx).thenApply(this::taskResult);

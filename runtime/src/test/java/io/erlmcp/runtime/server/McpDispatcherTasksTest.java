@@ -57,6 +57,15 @@ class McpDispatcherTasksTest {
           .taskSupport(Tool.TaskSupport.REQUIRED)
           .syncHandler((args, ctx) -> ToolResult.text("done"))
           .build();
+  private final Tool reporting =
+      Tool.builder("reporting")
+          .taskSupport(Tool.TaskSupport.OPTIONAL)
+          .handler(
+              (args, ctx) -> {
+                ctx.progress(1, 2.0, "half way");
+                return CompletableFuture.completedFuture(ToolResult.text("reported"));
+              })
+          .build();
   private final Tool never =
       Tool.builder("never_task").syncHandler((args, ctx) -> ToolResult.text("plain")).build();
   private final Tool crash =
@@ -116,11 +125,33 @@ class McpDispatcherTasksTest {
               .tool(crash)
               .tool(twoQuestions)
               .tool(askFirst)
+              .tool(reporting)
               .build(),
           new McpDispatcher.Settings(2, Duration.ofSeconds(5), Duration.ofSeconds(5)),
           tasks);
 
   private final DispatcherHarness.RecordingOutbound out = new DispatcherHarness.RecordingOutbound();
+
+  /** What the dispatcher handed the session listeners, as "sessionId method params". */
+  private final List<String> toSessions = new CopyOnWriteArrayList<>();
+
+  {
+    dispatcher
+        .server()
+        .addListener(
+            new McpServer.Listener() {
+              @Override
+              public void catalogChanged(McpServer.CatalogKind kind) {}
+
+              @Override
+              public void resourceUpdated(String uri) {}
+
+              @Override
+              public void sessionNotification(String sessionId, String method, JsonNode params) {
+                toSessions.add(sessionId + " " + method + " " + params);
+              }
+            });
+  }
   private final AtomicLong ids = new AtomicLong();
 
   private InMemorySession session(String id, String version) {
@@ -228,10 +259,13 @@ class McpDispatcherTasksTest {
     assertEquals(id, r.path("_meta").path("io.modelcontextprotocol/related-task").path("taskId").asText());
     assertEquals("completed", statusOf(s, id));
     eventually(
-        "a status notification",
+        "a status notification to the session",
         () ->
-            out.notificationsOf("notifications/tasks/status").stream()
-                .anyMatch(n -> n.params().path("status").asText().equals("completed")));
+            toSessions.stream()
+                .anyMatch(
+                    n ->
+                        n.startsWith("s1 notifications/tasks/status")
+                            && n.contains("\"status\":\"completed\"")));
   }
 
   @Test
@@ -492,5 +526,22 @@ class McpDispatcherTasksTest {
     assertEquals("failed", statusOf(s, id));
     JsonRpcError e = errorOf(send(s, "tasks/result", taskId(id)));
     assertEquals("stopping", e.message());
+  }
+
+  @Test
+  void aSessionTasksProgressGoesToItsSessionNotToTheClosedRequest() {
+    InMemorySession s = session("s1", "2025-11-25");
+    ObjectNode p = call("reporting", "{}");
+    p.putObject("_meta").put("progressToken", "p-1");
+    String id = resultOf(send(s, "tools/call", p)).path("task").path("taskId").asText();
+    assertEquals(
+        "reported",
+        resultOf(send(s, "tasks/result", taskId(id))).path("content").get(0).path("text").asText());
+    eventually(
+        "progress to the session",
+        () ->
+            toSessions.stream()
+                .anyMatch(n -> n.startsWith("s1 notifications/progress") && n.contains("p-1")));
+    assertTrue(out.notificationsOf("notifications/progress").isEmpty());
   }
 }
