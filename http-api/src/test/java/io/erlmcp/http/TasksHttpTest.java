@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * Tasks over real HTTP on a real node: a 2025-11-25 session's task-augmented tools/call,
  * tasks/result, tasks/list, and its notifications/tasks/status on the session's GET stream; the
  * 2026-07-28 extension with its routing header (Mcp-Name = taskId), the -32021 gate, removed
- * methods answered 404, and tasks/cancel stopping the running handler.
+ * methods answered 404, and tasks/cancel stopping the running handler; and over stdio, a
+ * session task's status on stdout.
  */
 class TasksHttpTest {
   private static final String V2 = "2026-07-28";
@@ -223,5 +224,69 @@ class TasksHttpTest {
             .path("result");
     assertEquals("cancelled", after.path("status").asText());
     assertFalse(after.has("result"));
+  }
+
+  // ---------------------------------------------------------------- stdio
+
+  @Test
+  void overStdioASessionTasksStatusComesOnStdout() throws Exception {
+    java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 16);
+    java.io.PipedOutputStream stdin = new java.io.PipedOutputStream(in);
+    java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.io.OutputStream sink =
+        new java.io.OutputStream() {
+          private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+          @Override
+          public synchronized void write(int b) {
+            if (b == '\n') {
+              lines.add(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+              line.reset();
+            } else {
+              line.write(b);
+            }
+          }
+        };
+    node.system()
+        .systemActorOf(
+            io.erlmcp.transport.StdioTransport.create(
+                new McpEdge(node.core(), new Metrics()), in, sink, () -> {}),
+            "stdio-tasks",
+            org.apache.pekko.actor.typed.Props.empty());
+    java.util.function.Consumer<String> send =
+        l -> {
+          try {
+            stdin.write((l + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            stdin.flush();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+    send.accept(McpClient.request(1, "initialize", McpClient.initParams("2025-11-25")));
+    assertEquals("2025-11-25", Json.parse(lines.poll(10, TimeUnit.SECONDS)).at("/result/protocolVersion").asText());
+    send.accept(McpClient.notification("notifications/initialized", null));
+    ObjectNode call = Json.object().put("name", "work");
+    call.putObject("arguments").put("n", "9");
+    call.putObject("task");
+    send.accept(McpClient.request(2, "tools/call", call));
+    String id = null;
+    JsonNode status = null;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (status == null && System.nanoTime() < end) {
+      String l = lines.poll(1, TimeUnit.SECONDS);
+      if (l == null) {
+        continue;
+      }
+      JsonNode n = Json.parse(l);
+      if (n.path("id").asInt() == 2) {
+        id = n.at("/result/task/taskId").asText();
+      } else if ("notifications/tasks/status".equals(n.path("method").asText())) {
+        status = n.path("params");
+      }
+    }
+    assertTrue(status != null, "notifications/tasks/status on stdout");
+    assertEquals(id, status.path("taskId").asText());
+    assertEquals("completed", status.path("status").asText());
+    stdin.close();
   }
 }
