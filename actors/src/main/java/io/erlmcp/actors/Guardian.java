@@ -7,6 +7,7 @@ import io.erlmcp.actors.cluster.NodeStatus;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
 import io.erlmcp.actors.session.SessionGateway;
+import io.erlmcp.actors.task.ClusterLiveness;
 import io.erlmcp.actors.task.ShardedTaskStore;
 import io.erlmcp.actors.task.TaskCancellations;
 import io.erlmcp.runtime.tasks.TaskSettings;
@@ -102,6 +103,7 @@ public final class Guardian {
                               erl.getDuration("tasks.run-timeout"),
                               erl.getInt("tasks.max-running")),
                           handlerExecutor);
+                  tasks.liveness(new ClusterLiveness(ctx.getSystem()));
                   // A graceful stop records the tasks this node runs as failed (a crash leaves
                   // them working until their ttl: see docs/tasks.md).
                   org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())

@@ -57,7 +57,7 @@ class ShardedTaskStoreReadOnlyTest {
   }
 
   private static TaskEvent.Created created(String id) {
-    return new TaskEvent.Created(id, "s1", "2025-11-25", "t", Json.object(), null, null, 60_000, 500, 1);
+    return new TaskEvent.Created(id, "s1", "2025-11-25", "t", Json.object(), null, null, 60_000, 500, null, 1);
   }
 
   @Test

@@ -62,6 +62,7 @@ class TaskEntityTest {
         Json.object(),
         60_000,
         500,
+        "node-a",
         1_000);
   }
 

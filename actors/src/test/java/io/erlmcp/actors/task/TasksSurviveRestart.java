@@ -222,6 +222,9 @@ abstract class TasksSurviveRestart {
       ObjectNode abandoned = awaitTask(core, cutShort, t -> true);
       assertEquals("failed", abandoned.path("status").asText(), abandoned::toString);
       assertEquals(-32603, abandoned.path("error").path("code").asInt());
+      assertEquals(
+          "The server stopped while the task ran; call the tool again",
+          abandoned.path("error").path("message").asText());
 
       ObjectNode r =
           result(send(core.dispatcher(), port, "tasks/result", Json.object().put("taskId", sessionTask)));
@@ -230,6 +233,30 @@ abstract class TasksSurviveRestart {
       assertEquals(1, list.path("tasks").size());
       assertEquals(sessionTask, list.path("tasks").get(0).path("taskId").asText());
       assertEquals("completed", list.path("tasks").get(0).path("status").asText());
+    }
+  }
+
+  @Test
+  void aTaskWhoseNodeDiedIsFailedWhenReadInsteadOfWorkingForever() throws Exception {
+    // No coordinated shutdown on terminate: the node vanishes as if killed, recording nothing.
+    Config crashing =
+        ConfigFactory.parseString("pekko.coordinated-shutdown.run-by-actor-system-terminate = off")
+            .withFallback(config());
+    String orphan;
+    try (ErlmcpNode first =
+        ErlmcpNode.start("tasks-crash", crashing, server(), List.of(), firstWrite())) {
+      orphan = call(first.core(), "tools/call", Json.object().put("name", "forever")).path("taskId").asText();
+      awaitTask(first.core(), orphan, status("working"));
+    }
+    try (ErlmcpNode second =
+        ErlmcpNode.start("tasks-after-crash", config(), server(), List.of(), firstWrite())) {
+      ObjectNode t = awaitTask(second.core(), orphan, x -> true);
+      assertEquals("failed", t.path("status").asText(), t::toString);
+      assertEquals(
+          "The server process running the task stopped; call the tool again",
+          t.path("error").path("message").asText());
+      // Recorded, not just shown: the next read finds it failed in the journal.
+      assertEquals("failed", awaitTask(second.core(), orphan, x -> true).path("status").asText());
     }
   }
 }

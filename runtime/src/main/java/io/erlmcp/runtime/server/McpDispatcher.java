@@ -623,6 +623,7 @@ public final class McpDispatcher {
             alreadyRunning != null ? alreadyRunning.session().responses() : Json.object(),
             tasks.settings().ttlFor(requestedTtl),
             tasks.settings().pollInterval().toMillis(),
+            tasks.liveness().self(),
             now);
     return tasks
         .store()
@@ -843,7 +844,7 @@ public final class McpDispatcher {
     return tasks
         .store()
         .get(taskId)
-        .thenApply(
+        .thenCompose(
             o -> {
               TaskState st = o.orElse(null);
               if (st == null
@@ -853,7 +854,36 @@ public final class McpDispatcher {
                     JsonRpcError.invalidParams("Unknown task: " + taskId)
                         .withData(Json.object().put("taskId", taskId)));
               }
-              return st;
+              return orphanCheck(st);
+            });
+  }
+
+  /**
+   * A working task whose handler ran in a process that is gone (killed, removed from the
+   * cluster) will never finish: it is recorded failed now, so the client learns it instead of
+   * polling until the ttl.
+   */
+  private CompletionStage<TaskState> orphanCheck(TaskState st) {
+    if (st.status() != TaskStatus.WORKING
+        || st.runner() == null
+        || tasks.liveness().isAlive(st.runner())) {
+      return CompletableFuture.completedFuture(st);
+    }
+    return tasks
+        .store()
+        .append(
+            st.taskId(),
+            new TaskEvent.Failed(
+                errorJson(
+                    JsonRpcError.internalError(
+                        "The server process running the task stopped; call the tool again")),
+                System.currentTimeMillis()))
+        .thenApply(
+            s -> {
+              notifyStatus(
+                  ProtocolVersion.parse(s.protocolVersion()).orElse(ProtocolVersion.V2025_11_25),
+                  s);
+              return s;
             });
   }
 
@@ -937,7 +967,8 @@ public final class McpDispatcher {
                   .store()
                   .append(
                       s.taskId(),
-                      new TaskEvent.StatusChanged(TaskStatus.WORKING, null, null, now))
+                      new TaskEvent.StatusChanged(
+                          TaskStatus.WORKING, null, null, tasks.liveness().self(), now))
                   .thenApply(
                       w -> {
                         if (w.status() == TaskStatus.WORKING) {
@@ -973,6 +1004,13 @@ public final class McpDispatcher {
       return tasks
           .store()
           .list(owner)
+          .thenCompose(
+              all -> {
+                List<CompletableFuture<TaskState>> checked = new java.util.ArrayList<>();
+                all.forEach(t -> checked.add(orphanCheck(t).toCompletableFuture()));
+                return CompletableFuture.allOf(checked.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> checked.stream().map(CompletableFuture::join).toList());
+              })
           .thenApply(
               all -> {
                 long now = System.currentTimeMillis();

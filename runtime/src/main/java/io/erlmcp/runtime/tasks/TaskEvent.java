@@ -37,6 +37,7 @@ public sealed interface TaskEvent {
    * @param requestMeta the creating request's {@code _meta} (2026-07-28: the client's
    *     capabilities travel in it)
    * @param responses input responses the client had given when the task was created
+   * @param runner the process that runs the handler ({@link Tasks.Liveness#self}), or null
    */
   record Created(
       String taskId,
@@ -48,6 +49,7 @@ public sealed interface TaskEvent {
       JsonNode responses,
       long ttlMs,
       long pollIntervalMs,
+      String runner,
       long atMillis)
       implements TaskEvent {
     public Created {
@@ -57,11 +59,19 @@ public sealed interface TaskEvent {
     }
   }
 
-  /** working <-> input_required; {@code inputRequests} is the open questions (or null). */
-  record StatusChanged(TaskStatus status, String message, JsonNode inputRequests, long atMillis)
+  /**
+   * working <-> input_required; {@code inputRequests} is the open questions (or null), {@code
+   * runner} the process that runs the handler from now on (set when a handler starts again).
+   */
+  record StatusChanged(
+      TaskStatus status, String message, JsonNode inputRequests, String runner, long atMillis)
       implements TaskEvent {
     public StatusChanged {
       inputRequests = orNull(inputRequests);
+    }
+
+    public StatusChanged(TaskStatus status, String message, JsonNode inputRequests, long atMillis) {
+      this(status, message, inputRequests, null, atMillis);
     }
   }
 

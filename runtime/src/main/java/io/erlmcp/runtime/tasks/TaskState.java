@@ -27,7 +27,8 @@ public record TaskState(
     JsonNode inputRequests,
     JsonNode responses,
     JsonNode result,
-    JsonNode error) {
+    JsonNode error,
+    String runner) {
 
   public TaskState {
     // Jackson reads a null JsonNode back as NullNode: absent and JSON null are one here, so a
@@ -43,7 +44,8 @@ public record TaskState(
   /** The state of a task id never created. */
   public static final TaskState EMPTY =
       new TaskState(
-          null, null, null, null, null, null, null, null, 0, 0, 0, 0, null, null, null, null);
+          null, null, null, null, null, null, null, null, 0, 0, 0, 0, null, null, null, null,
+          null);
 
   public boolean exists() {
     return taskId != null;
@@ -85,10 +87,13 @@ public record TaskState(
           null,
           c.responses() == null ? Json.object() : c.responses(),
           null,
-          null);
+          null,
+          c.runner());
     }
     if (e instanceof TaskEvent.StatusChanged s) {
-      return with(s.status(), s.message(), s.inputRequests(), responses, null, null, s.atMillis());
+      TaskState next =
+          with(s.status(), s.message(), s.inputRequests(), responses, null, null, s.atMillis());
+      return s.runner() == null ? next : next.runBy(s.runner());
     }
     if (e instanceof TaskEvent.InputProvided in) {
       ObjectNode all = responses == null ? Json.object() : ((ObjectNode) responses).deepCopy();
@@ -142,7 +147,15 @@ public record TaskState(
         open,
         answers,
         res,
-        err);
+        err,
+        runner);
+  }
+
+  private TaskState runBy(String r) {
+    return new TaskState(
+        taskId, owner, protocolVersion, toolName, arguments, requestMeta, status, statusMessage,
+        createdAt, lastUpdatedAt, ttlMs, pollIntervalMs, inputRequests, responses, result, error,
+        r);
   }
 
   // ---------------------------------------------------------------- wire shapes

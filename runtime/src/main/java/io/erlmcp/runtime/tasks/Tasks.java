@@ -20,6 +20,42 @@ public final class Tasks {
   private final Executor executor;
   private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
   private volatile CancelRelay relay = (taskId, reason) -> {};
+  private volatile Liveness liveness = Liveness.SINGLE_PROCESS;
+
+  /**
+   * Which processes are alive: a task that is working on a process that is gone (killed, or
+   * removed from the cluster) has no handler any more and is recorded failed when it is read.
+   */
+  public interface Liveness {
+    /** This process's id, stable for its life and never reused (the cluster's unique address). */
+    String self();
+
+    /** Whether the process {@code runner} may still be running handlers. */
+    boolean isAlive(String runner);
+
+    /** One process whose memory is the store's: whatever it ran is alive as long as it is. */
+    Liveness SINGLE_PROCESS =
+        new Liveness() {
+          @Override
+          public String self() {
+            return "local";
+          }
+
+          @Override
+          public boolean isAlive(String runner) {
+            return true;
+          }
+        };
+  }
+
+  /** Sets how this process tells live processes (the host does, once, at start). */
+  public void liveness(Liveness liveness) {
+    this.liveness = java.util.Objects.requireNonNull(liveness);
+  }
+
+  public Liveness liveness() {
+    return liveness;
+  }
 
   /**
    * Carries a cancellation to the other processes of a cluster (the handler of a task runs on

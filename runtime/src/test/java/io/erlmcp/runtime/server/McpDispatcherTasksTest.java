@@ -544,4 +544,31 @@ class McpDispatcherTasksTest {
                 .anyMatch(n -> n.startsWith("s1 notifications/progress") && n.contains("p-1")));
     assertTrue(out.notificationsOf("notifications/progress").isEmpty());
   }
+
+  @Test
+  void aWorkingTaskOfAProcessThatIsGoneIsRecordedFailedWhenRead() {
+    InMemorySession s = session("s1", "2025-11-25");
+    tasks.liveness(live("p1"));
+    String id = resultOf(send(s, "tools/call", call("gate", "{}"))).path("task").path("taskId").asText();
+    assertEquals("working", statusOf(s, id), "its process is alive");
+    tasks.liveness(live("p2")); // p1 is gone
+    ObjectNode t = resultOf(send(s, "tasks/get", taskId(id)));
+    assertEquals("failed", t.path("status").asText());
+    assertTrue(t.path("statusMessage").asText().contains("stopped"), t.toString());
+    assertEquals("failed", resultOf(send(s, "tasks/list", Json.object())).path("tasks").get(0).path("status").asText());
+  }
+
+  private static io.erlmcp.runtime.tasks.Tasks.Liveness live(String self) {
+    return new io.erlmcp.runtime.tasks.Tasks.Liveness() {
+      @Override
+      public String self() {
+        return self;
+      }
+
+      @Override
+      public boolean isAlive(String runner) {
+        return self.equals(runner);
+      }
+    };
+  }
 }

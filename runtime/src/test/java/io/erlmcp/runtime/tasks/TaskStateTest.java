@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TaskStateTest {
   static TaskEvent.Created created(String id, String owner, long at) {
     return new TaskEvent.Created(
-        id, owner, "2025-11-25", "tool", Json.object(), null, null, 60_000, 500, at);
+        id, owner, "2025-11-25", "tool", Json.object(), null, null, 60_000, 500, "local", at);
   }
 
   @Test
