@@ -55,6 +55,17 @@ class TasksHttpTest {
                             CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)))
                 .build())
         .tool(
+            Tool.builder("asks")
+                .taskSupport(Tool.TaskSupport.OPTIONAL)
+                .handler(
+                    (args, ctx) ->
+                        ctx.elicit(Json.object().put("message", "sure?"), Duration.ofSeconds(10))
+                            .thenApply(
+                                r ->
+                                    ToolResult.text(
+                                        "answer " + r.path("content").path("v").asText())))
+                .build())
+        .tool(
             Tool.builder("forever")
                 .taskSupport(Tool.TaskSupport.REQUIRED)
                 .handler(
@@ -152,6 +163,48 @@ class TasksHttpTest {
       JsonNode again =
           client.call(s, McpClient.request(4, "tasks/cancel", Json.object().put("taskId", id)));
       assertEquals(-32602, again.path("error").path("code").asInt(), again.toString());
+    }
+  }
+
+  @Test
+  void aSessionTasksQuestionIsAskedOnTheTasksResultStreamAndAnsweredByPost() throws Exception {
+    ObjectNode init = Json.object().put("protocolVersion", "2025-11-25");
+    init.putObject("capabilities").putObject("elicitation");
+    init.putObject("clientInfo").put("name", "http-task-client").put("version", "1");
+    HttpResponse<String> r = client.post(null, McpClient.request(0, "initialize", init));
+    McpClient.Session s =
+        new McpClient.Session(r.headers().firstValue("Mcp-Session-Id").orElseThrow(), "2025-11-25");
+    assertEquals(202, client.post(s, McpClient.notification("notifications/initialized", null)).statusCode());
+    ObjectNode call = Json.object().put("name", "asks");
+    call.putObject("task");
+    String id =
+        client.call(s, McpClient.request(1, "tools/call", call)).at("/result/task/taskId").asText();
+
+    try (Sse result = client.postSse(s, McpClient.request(2, "tasks/result", Json.object().put("taskId", id)))) {
+      JsonNode question = null;
+      JsonNode answer = null;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (answer == null && System.nanoTime() < end) {
+        Sse.Event e = result.next(Duration.ofSeconds(15));
+        if (e.data() == null || e.data().isEmpty()) {
+          continue;
+        }
+        JsonNode m = e.json();
+        if ("elicitation/create".equals(m.path("method").asText())) {
+          question = m;
+          ObjectNode reply = Json.object().put("jsonrpc", "2.0");
+          reply.set("id", m.get("id"));
+          reply.putObject("result").put("action", "accept").putObject("content").put("v", "over http");
+          assertEquals(202, client.post(s, reply.toString()).statusCode());
+        } else if (m.path("id").asInt(-1) == 2) {
+          answer = m;
+        }
+      }
+      assertTrue(question != null, "the task's question came on the tasks/result stream");
+      assertEquals(
+          id, question.at("/params/_meta/io.modelcontextprotocol~1related-task/taskId").asText());
+      assertTrue(answer != null, "tasks/result answered");
+      assertEquals("answer over http", answer.at("/result/content/0/text").asText());
     }
   }
 

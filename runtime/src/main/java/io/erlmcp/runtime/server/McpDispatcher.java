@@ -633,12 +633,16 @@ public final class McpDispatcher {
               if (alreadyRunning != null) {
                 follow(st, tool, v, alreadyRunning);
               } else {
+                if (!v.isStateless()) {
+                  // Ready before the handler asks: a tasks/result may come first.
+                  inputs.put(st.taskId(), new InputChannel());
+                }
                 start(
                     st,
                     tool,
                     v,
                     ctx.session,
-                    v.isStateless() ? Outbound.NONE : sessionChannel(st.owner(), ctx.out));
+                    v.isStateless() ? Outbound.NONE : sessionChannel(st.taskId(), st.owner()));
               }
               return (JsonNode) createResult(v, st);
             });
@@ -735,6 +739,7 @@ public final class McpDispatcher {
         .whenComplete(
             (r, err) -> {
               tasks.ended(id, run.token());
+              inputs.remove(id);
               TaskEvent ev = outcome(tool, v, run, r, err);
               if (ev == null) {
                 return; // cancelled: tasks/cancel recorded it
@@ -818,10 +823,12 @@ public final class McpDispatcher {
 
   /**
    * The channel of a 2025-11-25 task's handler: its notifications (progress, log messages) go
-   * to the session like the task's status; its requests to the client still use the creating
-   * request's channel.
+   * to the session like the task's status; its requests to the client (elicitation, sampling,
+   * roots) wait in the task's {@link InputChannel} and go out on the stream of the client's
+   * {@code tasks/result} (the creating request was answered long ago), while the task is
+   * {@code input_required}.
    */
-  private Outbound sessionChannel(String owner, Outbound requestOut) {
+  private Outbound sessionChannel(String taskId, String owner) {
     return new Outbound() {
       @Override
       public void notify(String method, JsonNode params) {
@@ -830,10 +837,117 @@ public final class McpDispatcher {
 
       @Override
       public CompletionStage<JsonNode> request(String method, JsonNode params, Duration timeout) {
-        return requestOut.request(method, params, timeout);
+        return askThroughTasksResult(taskId, method, params, timeout);
       }
     };
   }
+
+  /** A question of a running 2025-11-25 task, waiting for a tasks/result stream to go out on. */
+  private record PendingInput(
+      String method, JsonNode params, Duration timeout, CompletableFuture<JsonNode> answer) {}
+
+  /**
+   * The questions of one running 2025-11-25 task and the tasks/result stream now open for it
+   * (at most one is used: the latest). Local to the node that runs the handler.
+   */
+  private static final class InputChannel {
+    private final java.util.ArrayDeque<PendingInput> queued = new java.util.ArrayDeque<>();
+    private Outbound attached; // guarded by this
+    private int open; // guarded by this: questions asked and not answered
+
+    void ask(PendingInput p) {
+      Outbound out;
+      synchronized (this) {
+        open++;
+        out = attached;
+        if (out == null) {
+          queued.add(p);
+          return;
+        }
+      }
+      send(out, p);
+    }
+
+    synchronized boolean answered() {
+      open--;
+      return open == 0;
+    }
+
+    void attach(Outbound out) {
+      List<PendingInput> now;
+      synchronized (this) {
+        attached = out;
+        now = List.copyOf(queued);
+        queued.clear();
+      }
+      now.forEach(p -> send(out, p));
+    }
+
+    synchronized void detach(Outbound out) {
+      if (attached == out) {
+        attached = null;
+      }
+    }
+
+    private static void send(Outbound out, PendingInput p) {
+      out.request(p.method(), p.params(), p.timeout())
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  p.answer().completeExceptionally(e);
+                } else {
+                  p.answer().complete(r);
+                }
+              });
+    }
+  }
+
+  private final Map<String, InputChannel> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private CompletionStage<JsonNode> askThroughTasksResult(
+      String taskId, String method, JsonNode params, Duration timeout) {
+    ObjectNode p = params instanceof ObjectNode o ? o.deepCopy() : Json.object();
+    ObjectNode meta = p.has("_meta") && p.get("_meta").isObject() ? (ObjectNode) p.get("_meta") : p.putObject("_meta");
+    meta.putObject(RELATED_TASK).put("taskId", taskId);
+    Duration t = timeout != null ? timeout : settings.clientRequestTimeout();
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    InputChannel ch = inputs.computeIfAbsent(taskId, k -> new InputChannel());
+    long now = System.currentTimeMillis();
+    tasks
+        .store()
+        .append(
+            taskId,
+            new TaskEvent.StatusChanged(
+                TaskStatus.INPUT_REQUIRED, "waiting for the client's answer to " + method, null, now))
+        .whenComplete(
+            (s, e) -> {
+              if (e == null && s.status() == TaskStatus.INPUT_REQUIRED) {
+                notifyStatus(ProtocolVersion.V2025_11_25, s);
+              }
+              ch.ask(new PendingInput(method, p, t, answer));
+            });
+    return answer
+        .orTimeout(t.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (r, e) -> {
+              if (ch.answered()) {
+                tasks
+                    .store()
+                    .append(
+                        taskId,
+                        new TaskEvent.StatusChanged(
+                            TaskStatus.WORKING, null, null, System.currentTimeMillis()))
+                    .whenComplete(
+                        (s, e2) -> {
+                          if (e2 == null && s.status() == TaskStatus.WORKING) {
+                            notifyStatus(ProtocolVersion.V2025_11_25, s);
+                          }
+                        });
+              }
+            });
+  }
+
+  private static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
 
   /**
    * The task {@code taskId} as this requestor may see it: 2025-11-25 tasks belong to their
@@ -1043,7 +1157,21 @@ public final class McpDispatcher {
                     yield cancelTask(st, ctx.protocolVersion())
                         .thenApply(s -> (JsonNode) s.toTaskJson());
                   }
-                  default -> awaitTerminal(taskId, owner, ctx).thenApply(this::taskResult);
+                  default -> {
+                    // While the client waits here, the task's questions go out on this stream.
+                    InputChannel ch = inputs.get(taskId);
+                    if (ch != null) {
+                      ch.attach(ctx.out);
+                    }
+                    yield awaitTerminal(taskId, owner, ctx)
+                        .whenComplete(
+                            (t, e) -> {
+                              if (ch != null) {
+                                ch.detach(ctx.out);
+                              }
+                            })
+                        .thenApply(this::taskResult);
+                  }
                 });
   }
 
@@ -1052,9 +1180,7 @@ public final class McpDispatcher {
     switch (st.status()) {
       case COMPLETED -> {
         ObjectNode r = ((ObjectNode) st.result()).deepCopy();
-        r.putObject("_meta")
-            .putObject("io.modelcontextprotocol/related-task")
-            .put("taskId", st.taskId());
+        r.putObject("_meta").putObject(RELATED_TASK).put("taskId", st.taskId());
         return r;
       }
       case FAILED -> throw new JsonRpcException(errorOf(st.error()));

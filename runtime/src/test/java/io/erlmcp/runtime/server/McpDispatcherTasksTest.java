@@ -66,6 +66,15 @@ class McpDispatcherTasksTest {
                 return CompletableFuture.completedFuture(ToolResult.text("reported"));
               })
           .build();
+  private final Tool asksInTask =
+      Tool.builder("asks")
+          .taskSupport(Tool.TaskSupport.OPTIONAL)
+          .handler(
+              (args, ctx) ->
+                  ctx.elicit(Json.object().put("message", "sure?"), Duration.ofSeconds(5))
+                      .thenApply(
+                          r -> ToolResult.text("answer " + r.path("content").path("v").asText())))
+          .build();
   private final Tool never =
       Tool.builder("never_task").syncHandler((args, ctx) -> ToolResult.text("plain")).build();
   private final Tool crash =
@@ -126,6 +135,7 @@ class McpDispatcherTasksTest {
               .tool(twoQuestions)
               .tool(askFirst)
               .tool(reporting)
+              .tool(asksInTask)
               .build(),
           new McpDispatcher.Settings(2, Duration.ofSeconds(5), Duration.ofSeconds(5)),
           tasks);
@@ -570,5 +580,38 @@ class McpDispatcherTasksTest {
         return self.equals(runner);
       }
     };
+  }
+
+  @Test
+  void aSessionTasksQuestionGoesOutOnTheTasksResultStream() throws Exception {
+    InMemorySession s = session("s1", "2025-11-25");
+    ObjectNode init = DispatcherHarness.initializeParams("2025-11-25", Json.parseObject("{\"elicitation\":{}}"));
+    InMemorySession asking = new InMemorySession();
+    asking.execute(dispatcher.initialize(init, "s-elicit", 1).command()).toCompletableFuture().join();
+    String id = resultOf(send(asking, "tools/call", call("asks", "{}"))).path("task").path("taskId").asText();
+    eventually("input_required", () -> statusOf(asking, id).equals("input_required"));
+
+    DispatcherHarness.RecordingOutbound resultStream = new DispatcherHarness.RecordingOutbound();
+    resultStream.answer =
+        q -> CompletableFuture.completedFuture(Json.parseObject("{\"action\":\"accept\",\"content\":{\"v\":\"yes\"}}"));
+    JsonRpcMessage m =
+        dispatcher
+            .respond(
+                new JsonRpcMessage.Request(RequestId.of(77), "tasks/result", taskId(id)),
+                asking,
+                resultStream,
+                new CancellationToken())
+            .toCompletableFuture()
+            .get(5, TimeUnit.SECONDS);
+    assertEquals("answer yes", resultOf(m).path("content").get(0).path("text").asText());
+    assertEquals(1, resultStream.requests.size());
+    DispatcherHarness.Sent q = resultStream.requests.get(0);
+    assertEquals("elicitation/create", q.method());
+    assertEquals(id, q.params().path("_meta").path("io.modelcontextprotocol/related-task").path("taskId").asText());
+    assertEquals("completed", statusOf(asking, id));
+    assertTrue(out.requests.isEmpty(), "nothing went to the closed creating request");
+    assertTrue(
+        toSessions.stream().anyMatch(n -> n.startsWith("s-elicit notifications/tasks/status") && n.contains("input_required")));
+    assertEquals(JsonRpcError.INVALID_PARAMS, errorOf(send(s, "tasks/get", taskId(id))).code(), "another session");
   }
 }
