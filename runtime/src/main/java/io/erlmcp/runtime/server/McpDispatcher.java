@@ -992,8 +992,14 @@ public final class McpDispatcher {
                     JsonRpcError.internalError(
                         "The server process running the task stopped; call the tool again")),
                 System.currentTimeMillis()))
-        .thenApply(
-            s -> {
+        .handle(
+            (s, e) -> {
+              if (e != null) {
+                // Not recorded (a read-only node, say): the reader sees the stored state, and
+                // a node that may write records it on a later read.
+                log.debug("task {}: could not record its runner's end", st.taskId(), e);
+                return st;
+              }
               notifyStatus(
                   ProtocolVersion.parse(s.protocolVersion()).orElse(ProtocolVersion.V2025_11_25),
                   s);
