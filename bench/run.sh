@@ -7,7 +7,8 @@
 #   --duration S   measured seconds per run (default 15)
 #   --warmup S     warm-up seconds before each measured run (default 10)
 #   --quick        --warmup 3 --duration 5
-#   --only         run only these servers: erlmcp, java-sdk, reference
+#   --only         run only these servers: erlmcp, erlmcp-stateless (2026-07-28, HTTP), java-sdk,
+#                  reference
 #
 # Every run starts a fresh server process on 127.0.0.1, opens its sessions, warms it up with the
 # measured settings, measures, and kills it. Results: bench/results/<date>-<host>.json and .md.
@@ -28,7 +29,7 @@ cd "$root"
 
 duration=15
 warmup=30  # JVM servers (erlmcp, the Java SDK) need about 30 s of load before the JIT settles
-only="erlmcp,java-sdk,reference"
+only="erlmcp,erlmcp-stateless,java-sdk,reference"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -155,8 +156,12 @@ run_http() {
   fi
   pid="$(measured_pid "$server_pid")"
   rss0="$(rss_kib "$pid")"
-  sessions="$work/sessions-$name-$conns.txt"
-  bench/lib/mcp-sessions.sh "$url" "$conns" >"$sessions"
+  if [ "${STATELESS:-0}" = 1 ]; then
+    sessions=stateless # 2026-07-28: no sessions; see bench/lib/mcp-echo.lua
+  else
+    sessions="$work/sessions-$name-$conns.txt"
+    bench/lib/mcp-sessions.sh "$url" "$conns" >"$sessions"
+  fi
   wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s bench/lib/mcp-echo.lua "$url" \
     -- "$sessions" "$tool" "$args" >"$work/$name-http-c$conns.warmup.txt" 2>&1
   cpu0="$(cpu_s "$pid")"
@@ -227,6 +232,14 @@ else
     "${ERLMCP_HTTP_URL:-$default_erlmcp_url}" \
     "${erlmcp_stdio:-$default_erlmcp_stdio}" \
     "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS"
+  # The same server and tool over the stateless revision 2026-07-28: no sessions, every POST
+  # carries its _meta and the Mcp-Method/Mcp-Name headers (HTTP only; stdio is session-bound).
+  case ",$only," in *",erlmcp-stateless,"*)
+    for c in $HTTP_CONNECTIONS; do
+      STATELESS=1 run_http erlmcp-stateless "${erlmcp_http:-$default_erlmcp_http}" \
+        "${ERLMCP_HTTP_URL:-$default_erlmcp_url}" "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS" "$c"
+    done ;;
+  esac
 fi
 
 sdk_java="java ${SDK_JAVA_OPTS:-} -cp '$bench_cp' io.erlmcp.bench.SdkEchoServer"

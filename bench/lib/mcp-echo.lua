@@ -2,7 +2,10 @@
 --
 -- usage: wrk -t2 -c50 -d15s -s mcp-echo.lua URL -- SESSIONS_FILE [TOOL] [ARGUMENTS_JSON]
 --   SESSIONS_FILE  one Mcp-Session-Id per line, each already initialized (initialize +
---                  notifications/initialized, see bench/lib/mcp-sessions.sh)
+--                  notifications/initialized, see bench/lib/mcp-sessions.sh); or the word
+--                  "stateless" for protocol revision 2026-07-28: no session, every request carries
+--                  its `_meta` (protocol version, client info and capabilities) and the
+--                  Mcp-Method / Mcp-Name headers
 --
 -- wrk's Lua cannot open its own connections or tell which connection a request goes out on, so a
 -- session cannot be pinned to a connection. Instead each thread cycles through all sessions,
@@ -34,6 +37,25 @@ function init(args)
   local file = args[1]
   local tool = args[2] or "echo"
   local arguments = args[3] or '{"message":"hello"}'
+  if file == "stateless" then
+    local meta = '"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",' ..
+      '"io.modelcontextprotocol/clientInfo":{"name":"wrk","version":"1"},' ..
+      '"io.modelcontextprotocol/clientCapabilities":{}}'
+    local headers = {
+      ["Content-Type"] = "application/json",
+      ["Accept"] = "application/json, text/event-stream",
+      ["MCP-Protocol-Version"] = "2026-07-28",
+      ["Mcp-Method"] = "tools/call",
+      ["Mcp-Name"] = tool,
+    }
+    for k = 0, 4999 do
+      local id = offset * 1000000 + k
+      local body = '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{' .. meta ..
+        ',"name":"' .. tool .. '","arguments":' .. arguments .. '}}'
+      table.insert(requests_ring, wrk.format("POST", nil, headers, body))
+    end
+    return
+  end
   local sessions = {}
   for line in io.lines(file) do
     if line ~= "" then table.insert(sessions, line) end

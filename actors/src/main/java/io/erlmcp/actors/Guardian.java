@@ -7,6 +7,11 @@ import io.erlmcp.actors.cluster.NodeStatus;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
 import io.erlmcp.actors.session.SessionGateway;
+import io.erlmcp.actors.task.ClusterLiveness;
+import io.erlmcp.actors.task.ShardedTaskStore;
+import io.erlmcp.actors.task.TaskCancellations;
+import io.erlmcp.runtime.tasks.TaskSettings;
+import io.erlmcp.runtime.tasks.Tasks;
 import io.erlmcp.runtime.server.McpDispatcher;
 import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.session.SessionMachine;
@@ -77,6 +82,39 @@ public final class Guardian {
                               erl.getInt("session.max-data-value-chars"),
                               erl.getInt("session.max-subscriptions")));
                   SessionEntity.init(ctx.getSystem(), sessionSettings);
+                  AtomicReference<NodeStatus> status =
+                      new AtomicReference<>(
+                          NodeStatus.starting(cluster.selfMember().address().toString()));
+                  ShardedTaskStore.init(ctx.getSystem(), erl.getInt("tasks.list-limit"));
+                  Executor handlerExecutor =
+                      ctx.getSystem()
+                          .dispatchers()
+                          .lookup(DispatcherSelector.fromConfig("erlmcp.handler-dispatcher"));
+                  Tasks tasks =
+                      new Tasks(
+                          new ShardedTaskStore(
+                              ctx.getSystem(),
+                              erl.getDuration("tasks.ask-timeout"),
+                              () -> status.get().mode() == NodeStatus.Mode.READ_WRITE),
+                          new TaskSettings(
+                              erl.getDuration("tasks.default-ttl"),
+                              erl.getDuration("tasks.max-ttl"),
+                              erl.getDuration("tasks.poll-interval"),
+                              erl.getDuration("tasks.run-timeout"),
+                              erl.getInt("tasks.max-running")),
+                          handlerExecutor);
+                  tasks.liveness(new ClusterLiveness(ctx.getSystem()));
+                  // A graceful stop records the tasks this node runs as failed (a crash leaves
+                  // them working until their ttl: see docs/tasks.md).
+                  org.apache.pekko.actor.CoordinatedShutdown.get(ctx.getSystem())
+                      .addTask(
+                          org.apache.pekko.actor.CoordinatedShutdown.PhaseServiceRequestsDone(),
+                          "erlmcp-abandon-running-tasks",
+                          () ->
+                              tasks
+                                  .abandonRunning(
+                                      "The server stopped while the task ran; call the tool again")
+                                  .thenApply(v -> org.apache.pekko.Done.getInstance()));
                   McpDispatcher dispatcher =
                       new McpDispatcher(
                           server,
@@ -86,14 +124,8 @@ public final class Guardian {
                               erl.getDuration("protocol.client-request-timeout"),
                               erl.getDuration("stateless.list-ttl").toMillis(),
                               erl.getDuration("stateless.read-ttl").toMillis(),
-                              erl.getString("stateless.cache-scope")));
-                  Executor handlerExecutor =
-                      ctx.getSystem()
-                          .dispatchers()
-                          .lookup(DispatcherSelector.fromConfig("erlmcp.handler-dispatcher"));
-                  AtomicReference<NodeStatus> status =
-                      new AtomicReference<>(
-                          NodeStatus.starting(cluster.selfMember().address().toString()));
+                              erl.getString("stateless.cache-scope")),
+                          tasks);
                   ctx.spawn(
                       Behaviors.supervise(ClusterMonitor.create(status))
                           .onFailure(SupervisorStrategy.restart()),
@@ -108,6 +140,10 @@ public final class Guardian {
                                   server, handlerExecutor, erl.getDuration("protocol.tool-timeout")))
                           .onFailure(SupervisorStrategy.restart()),
                       "registry");
+                  ctx.spawn(
+                      Behaviors.supervise(TaskCancellations.create(tasks))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "task-cancellations");
                   ActorRef<CoreStarted> self = ctx.getSelf().narrow();
                   ctx.spawn(
                       Behaviors.<Void>setup(

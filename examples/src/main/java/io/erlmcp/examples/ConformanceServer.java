@@ -152,6 +152,7 @@ public final class ConformanceServer {
             .prompt(StatelessFixtures.inputRequiredPrompt())
             .completer(ConformanceServer::complete);
     StatelessFixtures.tools(self).forEach(builder::tool);
+    TaskFixtures.tools().forEach(builder::tool);
     McpServer server = builder.build();
     self.set(server);
     ScheduledExecutorService timer =

@@ -188,6 +188,15 @@ final class StatelessFixtures {
                                                         .asText()))))
             .build());
     tools.add(
+        Tool.builder("test_custom_header")
+            .description("Echoes its region, which the client mirrors in the Mcp-Param-Region header")
+            .inputSchema(
+                "{\"type\":\"object\",\"properties\":{\"region\":{\"type\":\"string\","
+                    + "\"x-mcp-header\":\"Region\"}}}")
+            .syncHandler(
+                (args, ctx) -> ToolResult.text("region=" + args.path("region").asText("(none)")))
+            .build());
+    tools.add(
         Tool.builder("test_input_required_result_capabilities")
             .description("Asks only through the capabilities the client declared")
             .handler(StatelessFixtures::askWhatTheClientSupports)

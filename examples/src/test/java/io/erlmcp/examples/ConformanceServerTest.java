@@ -57,7 +57,8 @@ class ConformanceServerTest {
     assertJson(
         """
         {"tools":{"listChanged":true},"resources":{"subscribe":true,"listChanged":true},
-        "prompts":{"listChanged":true},"logging":{},"completions":{}}
+        "prompts":{"listChanged":true},"logging":{},"completions":{},
+        "tasks":{"list":{},"cancel":{},"requests":{"tools":{"call":{}}}}}
         """,
         r.get("capabilities"));
   }
@@ -109,7 +110,15 @@ class ConformanceServerTest {
             "test_input_required_result_tampered_state",
             "test_input_required_result_multiple_inputs",
             "test_input_required_result_multi_round",
-            "test_input_required_result_capabilities"),
+            "test_custom_header",
+            "test_input_required_result_capabilities",
+            "greet",
+            "slow_compute",
+            "failing_job",
+            "protocol_error_job",
+            "confirm_delete",
+            "multi_input",
+            "test_tool_with_task"),
         names);
     assertJson(
         "{\"type\":\"object\",\"properties\":{}}",
@@ -607,5 +616,33 @@ class ConformanceServerTest {
             "completion/complete",
             "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"test://template/{id}/data\"},"
                 + "\"argument\":{\"name\":\"id\",\"value\":\"1\"}}"));
+  }
+
+  // ---------------------------------------------------------------- tasks (2025-11-25)
+
+  @Test
+  void slowComputeRunsAsATaskAndTasksResultReturnsItsAnswer() {
+    JsonNode created =
+        client.result(
+            "tools/call",
+            "{\"name\":\"slow_compute\",\"arguments\":{\"seconds\":0.2,\"label\":\"x\"},"
+                + "\"task\":{\"ttl\":60000}}");
+    String id = created.path("task").path("taskId").asText();
+    assertEquals("working", created.path("task").path("status").asText());
+    JsonNode result = client.result("tasks/result", "{\"taskId\":\"" + id + "\"}");
+    assertEquals("Computed x after 0.2 s", textOf(result));
+    assertEquals(
+        "completed",
+        client.result("tasks/get", "{\"taskId\":\"" + id + "\"}").path("status").asText());
+  }
+
+  @Test
+  void failingJobIsOnlyATaskAndEndsInAToolError() {
+    assertEquals(-32601, client.error("tools/call", "{\"name\":\"failing_job\"}").code());
+    JsonNode created =
+        client.result("tools/call", "{\"name\":\"failing_job\",\"task\":{}}");
+    String id = created.path("task").path("taskId").asText();
+    JsonNode result = client.result("tasks/result", "{\"taskId\":\"" + id + "\"}");
+    assertTrue(result.path("isError").asBoolean());
   }
 }

@@ -14,6 +14,7 @@ import io.erlmcp.runtime.protocol.ProtocolVersion;
 import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.server.Outbound;
 import io.erlmcp.runtime.server.StatelessSession;
+import io.erlmcp.runtime.stateless.ParamHeaders;
 import io.erlmcp.runtime.stateless.StatelessMeta;
 import io.erlmcp.runtime.session.SessionState;
 import io.erlmcp.runtime.session.StreamEvent;
@@ -674,6 +675,15 @@ public final class StreamableHttp extends AllDirectives {
       }
     }
 
+    /** A task's status change goes to the session's GET stream when this node holds it. */
+    @Override
+    public void sessionNotification(String sessionId, String method, JsonNode params) {
+      SseStream s = streams.standalone(sessionId);
+      if (s != null) {
+        s.send(codec.encodeToString(new JsonRpcMessage.Notification(method, params)));
+      }
+    }
+
     @Override
     public void resourceUpdated(String uri) {
       String payload =
@@ -759,6 +769,17 @@ public final class StreamableHttp extends AllDirectives {
           throw StatelessMeta.headerMismatch(
               "Mcp-Name header " + name.orElse("(absent)") + " does not match the body's "
                   + target);
+        }
+        if (McpMethods.TOOLS_CALL.equals(r.method())) {
+          // SEP-2243 custom headers: Mcp-Param-* against the arguments they mirror.
+          String tool = target;
+          edge.core()
+              .server()
+              .tool(tool)
+              .ifPresent(
+                  t ->
+                      ParamHeaders.check(
+                          t.inputSchema(), r.params().get("arguments"), h -> header(req, h)));
         }
       }
     } catch (JsonRpcException e) {

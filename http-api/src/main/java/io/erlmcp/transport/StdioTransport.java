@@ -353,6 +353,15 @@ public final class StdioTransport {
       write(new JsonRpcMessage.Notification(method, null));
     }
 
+    /** A task's status (or its progress and log messages) for this process's session. */
+    @Override
+    public void sessionNotification(
+        String sid, String method, com.fasterxml.jackson.databind.JsonNode params) {
+      if (sid != null && sid.equals(sessionId)) {
+        write(new JsonRpcMessage.Notification(method, params));
+      }
+    }
+
     @Override
     public void resourceUpdated(String uri) {
       String sid = sessionId;

@@ -443,6 +443,12 @@ public final class CatalogRegistry {
       if (d.get("icons") instanceof ArrayNode icons) {
         b.icons(icons);
       }
+      String taskSupport = d.path("execution").path("taskSupport").asText("");
+      for (Tool.TaskSupport t : Tool.TaskSupport.values()) {
+        if (t.wireName().equals(taskSupport)) {
+          b.taskSupport(t);
+        }
+      }
       // The call waits for the other node; the handler itself returns at once.
       return b.handler((args, rc) -> call(host, "tools/call", name, args, rc).thenApply(ToolResult::fromJson))
           .execution(Tool.Execution.INLINE)

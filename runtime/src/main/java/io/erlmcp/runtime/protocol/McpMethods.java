@@ -21,6 +21,12 @@ public final class McpMethods {
   public static final String PROMPTS_GET = "prompts/get";
   public static final String COMPLETION_COMPLETE = "completion/complete";
   public static final String LOGGING_SET_LEVEL = "logging/setLevel";
+  public static final String TASKS_GET = "tasks/get";
+  public static final String TASKS_RESULT = "tasks/result";
+  public static final String TASKS_LIST = "tasks/list";
+  public static final String TASKS_CANCEL = "tasks/cancel";
+  public static final String TASKS_UPDATE = "tasks/update";
+  public static final String NOTIFICATION_TASKS_STATUS = "notifications/tasks/status";
 
   public static final String SAMPLING_CREATE_MESSAGE = "sampling/createMessage";
   public static final String ROOTS_LIST = "roots/list";

@@ -15,6 +15,11 @@ import io.erlmcp.runtime.protocol.ProtocolVersion;
 import io.erlmcp.runtime.schema.SchemaValidator;
 import io.erlmcp.runtime.session.SessionCommand;
 import io.erlmcp.runtime.session.SessionState;
+import io.erlmcp.runtime.stateless.StatelessMeta;
+import io.erlmcp.runtime.tasks.TaskEvent;
+import io.erlmcp.runtime.tasks.TaskState;
+import io.erlmcp.runtime.tasks.TaskStatus;
+import io.erlmcp.runtime.tasks.Tasks;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,10 +81,16 @@ public final class McpDispatcher {
   private final McpServer server;
   private final Settings settings;
   private final SchemaValidator validator = new SchemaValidator();
+  private final Tasks tasks;
 
-  public McpDispatcher(McpServer server, Settings settings) {
+  /**
+   * @param tasks where tasks are kept and run (the actor host gives the journaled store; the
+   *     other constructors keep tasks in memory)
+   */
+  public McpDispatcher(McpServer server, Settings settings, Tasks tasks) {
     this.server = server;
     this.settings = settings;
+    this.tasks = tasks;
     for (Tool t : server.tools()) {
       // Fail at start, not at the first call, on a schema that cannot compile.
       validator.compile(t.inputSchema());
@@ -89,8 +100,17 @@ public final class McpDispatcher {
     }
   }
 
+  public McpDispatcher(McpServer server, Settings settings) {
+    this(server, settings, Tasks.inMemory());
+  }
+
   public McpDispatcher(McpServer server) {
     this(server, Settings.DEFAULT);
+  }
+
+  /** The task store and runner behind this dispatcher. */
+  public Tasks tasks() {
+    return tasks;
   }
 
   public McpServer server() {
@@ -159,7 +179,30 @@ public final class McpDispatcher {
     if (server.hasPrompts()) {
       caps.putObject("prompts").put("listChanged", true);
     }
+    if (tasksEnabled()) {
+      if (v.isStateless()) {
+        caps.putObject("extensions").putObject(TASKS_EXTENSION);
+      } else if (v.hasTasks()) {
+        ObjectNode t = caps.putObject("tasks");
+        t.putObject("list");
+        t.putObject("cancel");
+        t.putObject("requests").putObject("tools").putObject("call");
+      }
+    }
     return caps;
+  }
+
+  /** The tasks extension of 2026-07-28 (SEP-2663). */
+  public static final String TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+
+  /** Tasks are served when some tool may run as one. */
+  private boolean tasksEnabled() {
+    for (Tool t : server.tools()) {
+      if (t.taskSupport() != Tool.TaskSupport.FORBIDDEN) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- requests
@@ -298,6 +341,16 @@ public final class McpDispatcher {
             McpMethods.RESOURCES_UNSUBSCRIBE ->
             // Removed in 2026-07-28 (no session to initialize, set a level on or subscribe in).
             throw new JsonRpcException(JsonRpcError.methodNotFound(request.method()));
+        case McpMethods.TASKS_GET, McpMethods.TASKS_UPDATE, McpMethods.TASKS_CANCEL -> {
+          requireCapability(tasksEnabled(), request.method());
+          if (!clientHasTasksExtension(state)) {
+            throw missingTasksExtension();
+          }
+          return extensionTaskMethod(request.method(), p);
+        }
+        // The extension removed tasks/result (the result is on tasks/get) and tasks/list.
+        case McpMethods.TASKS_RESULT, McpMethods.TASKS_LIST ->
+            throw new JsonRpcException(JsonRpcError.methodNotFound(request.method()));
         default -> {}
       }
     }
@@ -346,6 +399,13 @@ public final class McpDispatcher {
       case McpMethods.COMPLETION_COMPLETE -> {
         requireCapability(server.completer().isPresent(), request.method());
         yield complete(p, ctx);
+      }
+      case McpMethods.TASKS_GET,
+          McpMethods.TASKS_RESULT,
+          McpMethods.TASKS_LIST,
+          McpMethods.TASKS_CANCEL -> {
+        requireCapability(v.hasTasks() && tasksEnabled(), request.method());
+        yield sessionTaskMethod(request.method(), p, ctx);
       }
       case McpMethods.LOGGING_SET_LEVEL -> {
         String level = requireText(p, "level");
@@ -401,6 +461,12 @@ public final class McpDispatcher {
       }
       throw invalidParams(msg);
     }
+    if (tasksEnabled() && v.hasTasks()) {
+      CompletionStage<JsonNode> asTask = maybeTask(v, tool, args, p, ctx);
+      if (asTask != null) {
+        return asTask;
+      }
+    }
     Duration timeout = tool.timeout() != null ? tool.timeout() : settings.toolTimeout();
     CompletableFuture<ToolResult> running = invoke(() -> tool.handler().call(args, ctx), ctx);
     return withTimeout(running, timeout, ctx)
@@ -436,6 +502,712 @@ public final class McpDispatcher {
 
   private static ObjectNode toolResultJson(ProtocolVersion v, ToolResult r) {
     return r.toJson(v);
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  private static boolean clientHasTasksExtension(SessionState state) {
+    JsonNode caps = state.clientCapabilities();
+    return caps != null && caps.path("extensions").has(TASKS_EXTENSION);
+  }
+
+  /** -32021 naming the tasks extension in {@code data.requiredCapabilities.extensions}. */
+  private static JsonRpcException missingTasksExtension() {
+    ObjectNode data = Json.object();
+    data.putObject("requiredCapabilities").putObject("extensions").putObject(TASKS_EXTENSION);
+    return new JsonRpcException(
+        JsonRpcError.of(
+                StatelessMeta.MISSING_CLIENT_CAPABILITY,
+                "This request needs the " + TASKS_EXTENSION + " extension, which the client did"
+                    + " not declare")
+            .withData(data));
+  }
+
+  /**
+   * A tools/call that becomes a task, or null when it runs as an ordinary call. 2025-11-25: the
+   * client asks with {@code params.task}, checked against the tool's taskSupport (-32601 either
+   * way it disagrees). 2026-07-28: the server decides; a task-supporting tool becomes a task for
+   * a client that declared the extension in this request, a required one refuses the others
+   * (-32021); a legacy {@code task} param is ignored.
+   */
+  private CompletionStage<JsonNode> maybeTask(
+      ProtocolVersion v, Tool tool, ObjectNode args, ObjectNode p, Ctx ctx) {
+    Tool.TaskSupport support = tool.taskSupport();
+    if (v.isStateless()) {
+      boolean ext = clientHasTasksExtension(ctx.session.state());
+      if (support == Tool.TaskSupport.REQUIRED && !ext) {
+        throw missingTasksExtension();
+      }
+      if (support == Tool.TaskSupport.FORBIDDEN || !ext) {
+        return null;
+      }
+      if (tool.inputBeforeTask() && ctx.session instanceof StatelessSession s) {
+        return inputThenTask(v, tool, args, p, ctx, s);
+      }
+      return createTask(v, tool, args, p, ctx, null, null);
+    }
+    JsonNode task = p.get("task");
+    boolean asked = task != null && !task.isNull();
+    if (asked && !task.isObject()) {
+      throw invalidParams("tools/call: task must be an object");
+    }
+    if (asked && support == Tool.TaskSupport.FORBIDDEN) {
+      throw new JsonRpcException(
+          JsonRpcError.of(
+              JsonRpcError.METHOD_NOT_FOUND,
+              "Tool " + tool.name() + " does not support task-augmented calls (taskSupport:"
+                  + " forbidden)"));
+    }
+    if (!asked && support == Tool.TaskSupport.REQUIRED) {
+      throw new JsonRpcException(
+          JsonRpcError.of(
+              JsonRpcError.METHOD_NOT_FOUND,
+              "Tool " + tool.name() + " must be called as a task (taskSupport: required): add"
+                  + " params.task"));
+    }
+    if (!asked) {
+      return null;
+    }
+    JsonNode ttl = task.get("ttl");
+    if (ttl != null && !ttl.isNull() && !ttl.isIntegralNumber()) {
+      throw invalidParams("tools/call: task.ttl must be an integer (milliseconds)");
+    }
+    Long requested = ttl == null || ttl.isNull() ? null : ttl.asLong();
+    return createTask(v, tool, args, p, ctx, requested, null);
+  }
+
+  /**
+   * Persists a new task, then starts its handler (or, for {@link Tool#inputBeforeTask}, hands
+   * it the handler already running); the CreateTaskResult goes out only once the task is in
+   * the store, so a tasks/get right after it finds the task on any node.
+   */
+  private CompletionStage<JsonNode> createTask(
+      ProtocolVersion v,
+      Tool tool,
+      ObjectNode args,
+      ObjectNode p,
+      Ctx ctx,
+      Long requestedTtl,
+      Running alreadyRunning) {
+    int max = tasks.settings().maxRunning();
+    if (tasks.runningCount() >= max) {
+      if (alreadyRunning != null) {
+        alreadyRunning.token().cancel("too many tasks");
+      }
+      throw new JsonRpcException(
+          JsonRpcError.internalError("Server busy: " + max + " tasks already running on this node"));
+    }
+    long now = System.currentTimeMillis();
+    JsonNode meta = p.get("_meta");
+    TaskEvent.Created created =
+        new TaskEvent.Created(
+            UUID.randomUUID().toString(),
+            v.isStateless() ? null : ctx.sessionId(),
+            v.id(),
+            tool.name(),
+            args.deepCopy(),
+            meta != null && meta.isObject() ? meta.deepCopy() : null,
+            alreadyRunning != null ? alreadyRunning.session().responses() : Json.object(),
+            tasks.settings().ttlFor(requestedTtl),
+            tasks.settings().pollInterval().toMillis(),
+            tasks.liveness().self(),
+            now);
+    return tasks
+        .store()
+        .create(created)
+        .thenApply(
+            st -> {
+              if (alreadyRunning != null) {
+                follow(st, tool, v, alreadyRunning);
+              } else {
+                if (!v.isStateless()) {
+                  // Ready before the handler asks: a tasks/result may come first.
+                  inputs.put(st.taskId(), new InputChannel());
+                }
+                start(
+                    st,
+                    tool,
+                    v,
+                    ctx.session,
+                    v.isStateless() ? Outbound.NONE : sessionChannel(st.taskId(), st.owner()));
+              }
+              return (JsonNode) createResult(v, st);
+            });
+  }
+
+  private static ObjectNode createResult(ProtocolVersion v, TaskState st) {
+    if (v.isStateless()) {
+      ObjectNode r = Json.object().put("resultType", "task");
+      r.setAll(st.toExtensionJson(false));
+      return r;
+    }
+    ObjectNode r = Json.object();
+    r.set("task", st.toTaskJson());
+    return r;
+  }
+
+  /** A task's handler while it runs: its context, session and future. */
+  private record Running(
+      Ctx ctx, StatelessSession session, CancellationToken token, CompletableFuture<ToolResult> f) {}
+
+  /**
+   * 2026-07-28, {@link Tool#inputBeforeTask}: runs the handler now; questions it asks before it
+   * first waits make this an ordinary input_required round, otherwise the call becomes a task
+   * that carries the running handler on.
+   */
+  private CompletionStage<JsonNode> inputThenTask(
+      ProtocolVersion v, Tool tool, ObjectNode args, ObjectNode p, Ctx ctx, StatelessSession s) {
+    StatelessSession probe = s.fork();
+    CancellationToken token = new CancellationToken();
+    Ctx tctx = new Ctx(ctx.request, p, probe, Outbound.NONE, token);
+    CompletableFuture<ToolResult> f = invoke(() -> tool.handler().call(args, tctx), tctx);
+    if (probe.inputRequired()) {
+      token.cancel("input required before the task");
+      probe.pendingRequests().properties().forEach(
+          e -> s.answer(e.getKey(), e.getValue().path("method").asText(),
+              e.getValue().get("params") instanceof ObjectNode o ? o : null));
+      return CompletableFuture.failedFuture(new InputRequiredException("before task"));
+    }
+    Running run = new Running(tctx, probe, token, f);
+    return createTask(v, tool, args, p, ctx, null, run)
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                token.cancel("task could not be created");
+              }
+            });
+  }
+
+  /** Starts the handler of a task (new, or re-run after tasks/update). */
+  private void start(
+      TaskState st, Tool tool, ProtocolVersion v, SessionPort sessionPort, Outbound out) {
+    CancellationToken token = new CancellationToken();
+    ObjectNode params = Json.object().put("name", st.toolName());
+    params.set("arguments", st.arguments());
+    SessionPort port = sessionPort;
+    StatelessSession ss = null;
+    if (v.isStateless()) {
+      ObjectNode metaParams = Json.object();
+      metaParams.set("_meta", st.requestMeta());
+      ss =
+          new StatelessSession(
+              StatelessMeta.parse(metaParams),
+              McpMethods.TOOLS_CALL,
+              st.toolName(),
+              st.responses() instanceof ObjectNode o ? o.deepCopy() : Json.object(),
+              null);
+      port = ss;
+    }
+    if (st.requestMeta() != null) {
+      params.set("_meta", st.requestMeta());
+    }
+    JsonRpcMessage.Request req =
+        new JsonRpcMessage.Request(
+            new RequestId.Str("task-" + st.taskId()), McpMethods.TOOLS_CALL, params);
+    Ctx tctx = new Ctx(req, params, port, out, token);
+    ObjectNode args = st.arguments() instanceof ObjectNode o ? o : Json.object();
+    CompletableFuture<ToolResult> f;
+    try {
+      f =
+          CompletableFuture.supplyAsync(
+                  () -> invoke(() -> tool.handler().call(args, tctx), tctx), tasks.executor())
+              .thenCompose(x -> x);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    follow(st, tool, v, new Running(tctx, ss, token, f));
+  }
+
+  /** Records what becomes of a task's running handler. */
+  private void follow(TaskState st, Tool tool, ProtocolVersion v, Running run) {
+    String id = st.taskId();
+    tasks.started(id, run.token());
+    withTimeout(run.f(), tasks.settings().runTimeout(), run.ctx())
+        .whenComplete(
+            (r, err) -> {
+              tasks.ended(id, run.token());
+              inputs.remove(id);
+              TaskEvent ev = outcome(tool, v, run, r, err);
+              if (ev == null) {
+                return; // cancelled: tasks/cancel recorded it
+              }
+              tasks
+                  .store()
+                  .append(id, ev)
+                  .whenComplete(
+                      (s, e) -> {
+                        if (e != null) {
+                          log.warn("task {}: could not record its outcome", id, e);
+                        } else {
+                          notifyStatus(v, s);
+                        }
+                      });
+            });
+  }
+
+  private TaskEvent outcome(
+      Tool tool, ProtocolVersion v, Running run, ToolResult r, Throwable err) {
+    long now = System.currentTimeMillis();
+    Throwable cause = err == null ? null : unwrap(err);
+    if (cause instanceof HandlerTimeoutException) {
+      return new TaskEvent.Failed(
+          errorJson(JsonRpcError.internalError("task " + cause.getMessage())), now);
+    }
+    if (run.token().isCancelled()) {
+      return null;
+    }
+    if (run.session() != null && run.session().inputRequired()) {
+      return new TaskEvent.StatusChanged(
+          TaskStatus.INPUT_REQUIRED,
+          "waiting for the client's input",
+          run.session().pendingRequests(),
+          now);
+    }
+    if (cause != null) {
+      return new TaskEvent.Failed(errorJson(toError(McpMethods.TOOLS_CALL, cause)), now);
+    }
+    if (r == null) {
+      return new TaskEvent.Failed(
+          errorJson(JsonRpcError.internalError("tool " + tool.name() + " returned no result")),
+          now);
+    }
+    try {
+      checkOutput(tool, r);
+    } catch (JsonRpcException e) {
+      return new TaskEvent.Failed(errorJson(e.error()), now);
+    }
+    return new TaskEvent.Completed(toolResultJson(v, r), now);
+  }
+
+  private static ObjectNode errorJson(JsonRpcError e) {
+    ObjectNode n = Json.object().put("code", e.code()).put("message", e.message());
+    if (e.data() != null && !e.data().isNull()) {
+      n.set("data", e.data());
+    }
+    return n;
+  }
+
+  private static JsonRpcError errorOf(JsonNode n) {
+    JsonRpcError e =
+        JsonRpcError.of(
+            n.path("code").asInt(JsonRpcError.INTERNAL_ERROR),
+            n.path("message").asText("task failed"));
+    JsonNode data = n.get("data");
+    return data == null || data.isNull() ? e : e.withData(data);
+  }
+
+  /**
+   * 2025-11-25: notifications/tasks/status to the session's transports ({@link
+   * McpServer#notifySession}: stdout on stdio, the session's GET stream on HTTP). The creating
+   * request's own channel is closed by then (it carried the CreateTaskResult).
+   */
+  private void notifyStatus(ProtocolVersion v, TaskState s) {
+    if (v.isStateless() || s.owner() == null) {
+      return;
+    }
+    server.notifySession(s.owner(), McpMethods.NOTIFICATION_TASKS_STATUS, s.toTaskJson());
+  }
+
+  /**
+   * The channel of a 2025-11-25 task's handler: its notifications (progress, log messages) go
+   * to the session like the task's status; its requests to the client (elicitation, sampling,
+   * roots) wait in the task's {@link InputChannel} and go out on the stream of the client's
+   * {@code tasks/result} (the creating request was answered long ago), while the task is
+   * {@code input_required}.
+   */
+  private Outbound sessionChannel(String taskId, String owner) {
+    return new Outbound() {
+      @Override
+      public void notify(String method, JsonNode params) {
+        server.notifySession(owner, method, params);
+      }
+
+      @Override
+      public CompletionStage<JsonNode> request(String method, JsonNode params, Duration timeout) {
+        return askThroughTasksResult(taskId, method, params, timeout);
+      }
+    };
+  }
+
+  /** A question of a running 2025-11-25 task, waiting for a tasks/result stream to go out on. */
+  private record PendingInput(
+      String method, JsonNode params, Duration timeout, CompletableFuture<JsonNode> answer) {}
+
+  /**
+   * The questions of one running 2025-11-25 task and the tasks/result stream now open for it
+   * (at most one is used: the latest). Local to the node that runs the handler.
+   */
+  private static final class InputChannel {
+    private final java.util.ArrayDeque<PendingInput> queued = new java.util.ArrayDeque<>();
+    private Outbound attached; // guarded by this
+    private int open; // guarded by this: questions asked and not answered
+
+    void ask(PendingInput p) {
+      Outbound out;
+      synchronized (this) {
+        open++;
+        out = attached;
+        if (out == null) {
+          queued.add(p);
+          return;
+        }
+      }
+      send(out, p);
+    }
+
+    synchronized boolean answered() {
+      open--;
+      return open == 0;
+    }
+
+    void attach(Outbound out) {
+      List<PendingInput> now;
+      synchronized (this) {
+        attached = out;
+        now = List.copyOf(queued);
+        queued.clear();
+      }
+      now.forEach(p -> send(out, p));
+    }
+
+    synchronized void detach(Outbound out) {
+      if (attached == out) {
+        attached = null;
+      }
+    }
+
+    private static void send(Outbound out, PendingInput p) {
+      out.request(p.method(), p.params(), p.timeout())
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  p.answer().completeExceptionally(e);
+                } else {
+                  p.answer().complete(r);
+                }
+              });
+    }
+  }
+
+  private final Map<String, InputChannel> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private CompletionStage<JsonNode> askThroughTasksResult(
+      String taskId, String method, JsonNode params, Duration timeout) {
+    ObjectNode p = params instanceof ObjectNode o ? o.deepCopy() : Json.object();
+    ObjectNode meta = p.has("_meta") && p.get("_meta").isObject() ? (ObjectNode) p.get("_meta") : p.putObject("_meta");
+    meta.putObject(RELATED_TASK).put("taskId", taskId);
+    Duration t = timeout != null ? timeout : settings.clientRequestTimeout();
+    CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+    InputChannel ch = inputs.computeIfAbsent(taskId, k -> new InputChannel());
+    long now = System.currentTimeMillis();
+    tasks
+        .store()
+        .append(
+            taskId,
+            new TaskEvent.StatusChanged(
+                TaskStatus.INPUT_REQUIRED, "waiting for the client's answer to " + method, null, now))
+        .whenComplete(
+            (s, e) -> {
+              if (e == null && s.status() == TaskStatus.INPUT_REQUIRED) {
+                notifyStatus(ProtocolVersion.V2025_11_25, s);
+              }
+              ch.ask(new PendingInput(method, p, t, answer));
+            });
+    return answer
+        .orTimeout(t.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (r, e) -> {
+              if (ch.answered()) {
+                tasks
+                    .store()
+                    .append(
+                        taskId,
+                        new TaskEvent.StatusChanged(
+                            TaskStatus.WORKING, null, null, System.currentTimeMillis()))
+                    .whenComplete(
+                        (s, e2) -> {
+                          if (e2 == null && s.status() == TaskStatus.WORKING) {
+                            notifyStatus(ProtocolVersion.V2025_11_25, s);
+                          }
+                        });
+              }
+            });
+  }
+
+  private static final String RELATED_TASK = "io.modelcontextprotocol/related-task";
+
+  /**
+   * The task {@code taskId} as this requestor may see it: 2025-11-25 tasks belong to their
+   * session, extension tasks to whoever holds the id. Unknown, expired or someone else's:
+   * -32602.
+   */
+  private CompletionStage<TaskState> loadTask(String taskId, String owner) {
+    return tasks
+        .store()
+        .get(taskId)
+        .thenCompose(
+            o -> {
+              TaskState st = o.orElse(null);
+              if (st == null
+                  || st.expired(System.currentTimeMillis())
+                  || !java.util.Objects.equals(owner, st.owner())) {
+                throw new JsonRpcException(
+                    JsonRpcError.invalidParams("Unknown task: " + taskId)
+                        .withData(Json.object().put("taskId", taskId)));
+              }
+              return orphanCheck(st);
+            });
+  }
+
+  /**
+   * A working task whose handler ran in a process that is gone (killed, removed from the
+   * cluster) will never finish: it is recorded failed now, so the client learns it instead of
+   * polling until the ttl.
+   */
+  private CompletionStage<TaskState> orphanCheck(TaskState st) {
+    if (st.status() != TaskStatus.WORKING
+        || st.runner() == null
+        || tasks.liveness().isAlive(st.runner())) {
+      return CompletableFuture.completedFuture(st);
+    }
+    return tasks
+        .store()
+        .append(
+            st.taskId(),
+            new TaskEvent.Failed(
+                errorJson(
+                    JsonRpcError.internalError(
+                        "The server process running the task stopped; call the tool again")),
+                System.currentTimeMillis()))
+        .handle(
+            (s, e) -> {
+              if (e != null) {
+                // Not recorded (a read-only node, say): the reader sees the stored state, and
+                // a node that may write records it on a later read.
+                log.debug("task {}: could not record its runner's end", st.taskId(), e);
+                return st;
+              }
+              notifyStatus(
+                  ProtocolVersion.parse(s.protocolVersion()).orElse(ProtocolVersion.V2025_11_25),
+                  s);
+              return s;
+            });
+  }
+
+  /** Records the cancellation (if the task still runs) and stops its handler on this node. */
+  private CompletionStage<TaskState> cancelTask(TaskState st, ProtocolVersion v) {
+    if (st.isTerminal()) {
+      return CompletableFuture.completedFuture(st);
+    }
+    String reason = "cancelled by the client";
+    return tasks
+        .store()
+        .append(st.taskId(), new TaskEvent.Cancelled(reason, System.currentTimeMillis()))
+        .thenApply(
+            s -> {
+              tasks.cancel(st.taskId(), reason);
+              if (s.status() == TaskStatus.CANCELLED) {
+                notifyStatus(v, s);
+              }
+              return s;
+            });
+  }
+
+  private static ObjectNode ack() {
+    return Json.object().put("resultType", "complete");
+  }
+
+  /** tasks/get, tasks/update and tasks/cancel of the tasks extension (2026-07-28). */
+  private CompletionStage<JsonNode> extensionTaskMethod(String method, ObjectNode p) {
+    String taskId = requireText(p, "taskId");
+    JsonNode in = p.get("inputResponses");
+    if (McpMethods.TASKS_UPDATE.equals(method) && (in == null || !in.isObject())) {
+      throw invalidParams("tasks/update: inputResponses must be an object keyed by input request");
+    }
+    return loadTask(taskId, null)
+        .thenCompose(
+            st ->
+                switch (method) {
+                  case McpMethods.TASKS_GET -> {
+                    ObjectNode r = ack();
+                    r.setAll(st.toExtensionJson(true));
+                    yield done(r);
+                  }
+                  case McpMethods.TASKS_CANCEL ->
+                      cancelTask(st, ProtocolVersion.V2026_07_28)
+                          .thenApply(s -> (JsonNode) ack());
+                  default -> update(st, (ObjectNode) in);
+                });
+  }
+
+  /**
+   * tasks/update: records the answers to open input requests; once none is open the handler
+   * runs again with every answer given (as a 2026-07-28 retry does). Answers to requests that
+   * are not open are ignored; the ack is the same.
+   */
+  private CompletionStage<JsonNode> update(TaskState st, ObjectNode in) {
+    if (st.status() != TaskStatus.INPUT_REQUIRED || st.inputRequests() == null) {
+      return done(ack());
+    }
+    ObjectNode answers = Json.object();
+    in.properties()
+        .forEach(
+            e -> {
+              if (st.inputRequests().has(e.getKey()) && e.getValue().isObject()) {
+                answers.set(e.getKey(), e.getValue());
+              }
+            });
+    if (answers.isEmpty()) {
+      return done(ack());
+    }
+    long now = System.currentTimeMillis();
+    return tasks
+        .store()
+        .append(st.taskId(), new TaskEvent.InputProvided(answers, now))
+        .thenCompose(
+            s -> {
+              if (s.status() != TaskStatus.INPUT_REQUIRED
+                  || (s.inputRequests() != null && !s.inputRequests().isEmpty())) {
+                return done(ack());
+              }
+              return tasks
+                  .store()
+                  .append(
+                      s.taskId(),
+                      new TaskEvent.StatusChanged(
+                          TaskStatus.WORKING, null, null, tasks.liveness().self(), now))
+                  .thenApply(
+                      w -> {
+                        if (w.status() == TaskStatus.WORKING) {
+                          rerun(w);
+                        }
+                        return (JsonNode) ack();
+                      });
+            });
+  }
+
+  private void rerun(TaskState st) {
+    ProtocolVersion v =
+        ProtocolVersion.parse(st.protocolVersion()).orElse(ProtocolVersion.V2026_07_28);
+    Optional<Tool> tool = server.tool(st.toolName());
+    if (tool.isEmpty()) {
+      tasks
+          .store()
+          .append(
+              st.taskId(),
+              new TaskEvent.Failed(
+                  errorJson(JsonRpcError.internalError("Tool " + st.toolName() + " is gone")),
+                  System.currentTimeMillis()));
+      return;
+    }
+    start(st, tool.get(), v, null, Outbound.NONE);
+  }
+
+  /** tasks/get, tasks/result, tasks/list and tasks/cancel of 2025-11-25. */
+  private CompletionStage<JsonNode> sessionTaskMethod(String method, ObjectNode p, Ctx ctx) {
+    String owner = ctx.sessionId();
+    if (McpMethods.TASKS_LIST.equals(method)) {
+      String cursor = cursor(p);
+      return tasks
+          .store()
+          .list(owner)
+          .thenCompose(
+              all -> {
+                List<CompletableFuture<TaskState>> checked = new java.util.ArrayList<>();
+                all.forEach(t -> checked.add(orphanCheck(t).toCompletableFuture()));
+                return CompletableFuture.allOf(checked.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> checked.stream().map(CompletableFuture::join).toList());
+              })
+          .thenApply(
+              all -> {
+                long now = System.currentTimeMillis();
+                List<TaskState> live = all.stream().filter(t -> !t.expired(now)).toList();
+                Pagination.Page<TaskState> page =
+                    Pagination.page(live, cursor, settings.pageSize());
+                ObjectNode r = Json.object();
+                ArrayNode arr = r.putArray("tasks");
+                page.items().forEach(t -> arr.add(t.toTaskJson()));
+                if (page.nextCursor() != null) {
+                  r.put("nextCursor", page.nextCursor());
+                }
+                return (JsonNode) r;
+              });
+    }
+    String taskId = requireText(p, "taskId");
+    return loadTask(taskId, owner)
+        .thenCompose(
+            st ->
+                switch (method) {
+                  case McpMethods.TASKS_GET -> done(st.toTaskJson());
+                  case McpMethods.TASKS_CANCEL -> {
+                    if (st.isTerminal()) {
+                      throw new JsonRpcException(
+                          JsonRpcError.invalidParams(
+                                  "Cannot cancel task " + taskId + ": it is already "
+                                      + st.status().wireName())
+                              .withData(Json.object().put("taskId", taskId)));
+                    }
+                    yield cancelTask(st, ctx.protocolVersion())
+                        .thenApply(s -> (JsonNode) s.toTaskJson());
+                  }
+                  default -> {
+                    // While the client waits here, the task's questions go out on this stream.
+                    InputChannel ch = inputs.get(taskId);
+                    if (ch != null) {
+                      ch.attach(ctx.out);
+                    }
+                    yield awaitTerminal(taskId, owner, ctx)
+                        .whenComplete(
+                            (t, e) -> {
+                              if (ch != null) {
+                                ch.detach(ctx.out);
+                              }
+                            })
+                        .thenApply(this::taskResult);
+                  }
+                });
+  }
+
+  /** The payload of tasks/result: the tool's result, or the task's error. */
+  private JsonNode taskResult(TaskState st) {
+    switch (st.status()) {
+      case COMPLETED -> {
+        ObjectNode r = ((ObjectNode) st.result()).deepCopy();
+        r.putObject("_meta").putObject(RELATED_TASK).put("taskId", st.taskId());
+        return r;
+      }
+      case FAILED -> throw new JsonRpcException(errorOf(st.error()));
+      default ->
+          throw new JsonRpcException(
+              JsonRpcError.invalidParams("Task " + st.taskId() + " was cancelled: it has no result")
+                  .withData(
+                      Json.object().put("taskId", st.taskId()).put("status", "cancelled")));
+    }
+  }
+
+  /** Waits (polling the store, so it works wherever the task runs) for a terminal state. */
+  private CompletionStage<TaskState> awaitTerminal(String taskId, String owner, Ctx ctx) {
+    CompletableFuture<TaskState> out = new CompletableFuture<>();
+    long delay = Math.min(100, tasks.settings().pollInterval().toMillis());
+    Runnable[] poll = new Runnable[1];
+    poll[0] =
+        () ->
+            loadTask(taskId, owner)
+                .whenComplete(
+                    (st, e) -> {
+                      if (e != null) {
+                        out.completeExceptionally(e);
+                      } else if (st.isTerminal()) {
+                        out.complete(st);
+                      } else if (ctx.cancellation().isCancelled()) {
+                        out.completeExceptionally(
+                            new CancellationException(ctx.cancellation().reason()));
+                      } else {
+                        DEADLINES.schedule(poll[0], delay, TimeUnit.MILLISECONDS);
+                      }
+                    });
+    poll[0].run();
+    return out;
   }
 
   // ---------------------------------------------------------------- resources

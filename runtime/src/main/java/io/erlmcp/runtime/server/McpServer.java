@@ -28,6 +28,14 @@ public final class McpServer {
     void catalogChanged(CatalogKind kind);
 
     void resourceUpdated(String uri);
+
+    /**
+     * A notification for one session that belongs to no running request (a task's {@code
+     * notifications/tasks/status}): a transport that holds a stream of that session outside
+     * any request (the HTTP GET stream) sends it there. Default: not for this listener.
+     */
+    default void sessionNotification(
+        String sessionId, String method, com.fasterxml.jackson.databind.JsonNode params) {}
   }
 
   private final String name;
@@ -235,6 +243,14 @@ public final class McpServer {
   public void resourceUpdated(String uri) {
     for (Listener l : listeners) {
       l.resourceUpdated(uri);
+    }
+  }
+
+  /** Hands a notification for session {@code sessionId} to the listeners (see {@link Listener}). */
+  public void notifySession(
+      String sessionId, String method, com.fasterxml.jackson.databind.JsonNode params) {
+    for (Listener l : listeners) {
+      l.sessionNotification(sessionId, method, params);
     }
   }
 

@@ -67,6 +67,29 @@ public final class StatelessSession implements SessionPort {
     this.sealer = sealer;
   }
 
+  private StatelessSession(
+      SessionState state,
+      String method,
+      String target,
+      ObjectNode responses,
+      RequestStateSealer sealer) {
+    this.state = state;
+    this.method = method;
+    this.target = target;
+    this.responses = responses;
+    this.sealer = sealer;
+  }
+
+  /**
+   * A fresh session of the same request with the same answers and no open input request: a
+   * task's run of the handler asks its questions here, not in the request it came from.
+   */
+  public StatelessSession fork() {
+    synchronized (this) {
+      return new StatelessSession(state, method, target, responses.deepCopy(), sealer);
+    }
+  }
+
   /**
    * Builds the session of a stateless request from its params: opens {@code requestState} if
    * any (throws -32602 when it is not authentic, not this request's, or expired) and merges the
@@ -109,6 +132,8 @@ public final class StatelessSession implements SessionPort {
         switch (method) {
           case "tools/call", "prompts/get" -> params.get("name");
           case "resources/read" -> params.get("uri");
+          // SEP-2663: the tasks extension's methods are routed by their task id.
+          case "tasks/get", "tasks/update", "tasks/cancel" -> params.get("taskId");
           default -> null;
         };
     return n != null && n.isTextual() ? n.asText() : null;
@@ -173,6 +198,18 @@ public final class StatelessSession implements SessionPort {
   /** Whether the handler asked for input the client has not given yet. */
   public synchronized boolean inputRequired() {
     return !pending.isEmpty();
+  }
+
+  /** The input requests the handler made that the client has not answered (a copy). */
+  public synchronized ObjectNode pendingRequests() {
+    ObjectNode reqs = Json.object();
+    pending.forEach(reqs::set);
+    return reqs;
+  }
+
+  /** Every answer the client has given so far (a copy). */
+  public synchronized ObjectNode responses() {
+    return responses.deepCopy();
   }
 
   /** The {@code input_required} result: the open requests and the sealed answers so far. */

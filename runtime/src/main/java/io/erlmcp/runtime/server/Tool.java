@@ -28,7 +28,37 @@ public record Tool(
     ArrayNode icons,
     Duration timeout,
     Execution execution,
+    TaskSupport taskSupport,
+    boolean inputBeforeTask,
     ToolHandler handler) {
+
+  /**
+   * Whether a call may run as a task (2025-11-25 {@code execution.taskSupport}; on 2026-07-28
+   * the server creates a task for a client that declared the tasks extension).
+   *
+   * <ul>
+   *   <li>{@code FORBIDDEN} (default): never a task.
+   *   <li>{@code OPTIONAL}: a task when the client asks for one (2025-11-25) or declared the
+   *       extension (2026-07-28); otherwise an ordinary call.
+   *   <li>{@code REQUIRED}: only as a task; a client that cannot take one gets -32601
+   *       (2025-11-25) or -32021 (2026-07-28).
+   * </ul>
+   */
+  public enum TaskSupport {
+    FORBIDDEN("forbidden"),
+    OPTIONAL("optional"),
+    REQUIRED("required");
+
+    private final String wireName;
+
+    TaskSupport(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public String wireName() {
+      return wireName;
+    }
+  }
 
   /**
    * Where a tool's handler runs.
@@ -61,6 +91,9 @@ public record Tool(
     if (execution == null) {
       execution = Execution.POOLED;
     }
+    if (taskSupport == null) {
+      taskSupport = TaskSupport.FORBIDDEN;
+    }
   }
 
   public static Builder builder(String name) {
@@ -86,6 +119,9 @@ public record Tool(
     if (icons != null && v.hasIcons()) {
       n.set("icons", icons);
     }
+    if (taskSupport != TaskSupport.FORBIDDEN && v.hasTasks() && !v.isStateless()) {
+      n.putObject("execution").put("taskSupport", taskSupport.wireName());
+    }
     return n;
   }
 
@@ -99,6 +135,8 @@ public record Tool(
     private ArrayNode icons;
     private Duration timeout;
     private Execution execution;
+    private TaskSupport taskSupport;
+    private boolean inputBeforeTask;
     private ToolHandler handler;
 
     private Builder(String name) {
@@ -171,10 +209,27 @@ public record Tool(
       return this;
     }
 
+    /** Whether calls may or must run as tasks (see {@link TaskSupport}); default forbidden. */
+    public Builder taskSupport(TaskSupport taskSupport) {
+      this.taskSupport = taskSupport;
+      return this;
+    }
+
+    /**
+     * 2026-07-28, for a task-supporting tool: gather the handler's input with ordinary
+     * input_required rounds first, and make the call a task only once the handler runs on
+     * without asking (the handler's questions before it first waits on anything else are
+     * answered in the request; the rest of its work is the task).
+     */
+    public Builder inputBeforeTask() {
+      this.inputBeforeTask = true;
+      return this;
+    }
+
     public Tool build() {
       return new Tool(
           name, title, description, inputSchema, outputSchema, annotations, icons, timeout,
-          execution, handler);
+          execution, taskSupport, inputBeforeTask, handler);
     }
   }
 }
