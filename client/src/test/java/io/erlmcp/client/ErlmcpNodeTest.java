@@ -1,0 +1,204 @@
+package io.erlmcp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.runtime.Json;
+import io.erlmcp.runtime.protocol.LogLevel;
+import io.erlmcp.runtime.protocol.ProtocolVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The client against a real erlmcp node ({@code bin/erlmcp serve --http ... --server conformance
+ * --journal embedded}, its own process): every session revision, server-to-client requests, the
+ * stateless 2026-07-28 revision with {@code input_required} round trips, and an SSE stream cut by
+ * the network and resumed with {@code Last-Event-ID}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ErlmcpNodeTest {
+  private Peers.Server node;
+  private final AtomicInteger elicited = new AtomicInteger();
+  private final AtomicInteger sampled = new AtomicInteger();
+  private final AtomicInteger rootsAsked = new AtomicInteger();
+
+  @BeforeAll
+  void startNode() throws Exception {
+    int port = Peers.freePort();
+    Path data = Files.createTempDirectory(Peers.workDir(), "erlmcp-data-");
+    node =
+        Peers.start(
+            "erlmcp-node",
+            List.of(
+                Peers.repoRoot().resolve("bin/erlmcp").toString(), "serve", "--http", "127.0.0.1:" + port,
+                "--server", "conformance", "--journal", "embedded", "--data-dir", data.toString(),
+                "--management", "off", "--metrics", "off"),
+            Map.of(),
+            port,
+            Duration.ofMinutes(8));
+    // listening is not yet serving: wait for a ping to succeed
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try (McpClient c = McpClient.http(node.url("/mcp")).build()) {
+        c.connect().join();
+        c.ping().join();
+        return;
+      } catch (CompletionException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("erlmcp never answered:\n" + node.logTail(), e);
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @AfterAll
+  void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private McpClient.Builder client(String url) {
+    return McpClient.http(url)
+        .requestTimeout(Duration.ofSeconds(30))
+        .elicitation(
+            p -> {
+              elicited.incrementAndGet();
+              ObjectNode content = Json.object();
+              p.path("requestedSchema").path("properties").properties().forEach(e -> {
+                switch (e.getValue().path("type").asText()) {
+                  case "boolean" -> content.put(e.getKey(), true);
+                  case "number", "integer" -> content.put(e.getKey(), 7);
+                  default -> content.put(e.getKey(), e.getKey().equals("color") ? "teal" : "Ada");
+                }
+              });
+              ObjectNode r = Json.object().put("action", "accept");
+              r.set("content", content);
+              return CompletableFuture.completedFuture(r);
+            })
+        .sampling(
+            p -> {
+              sampled.incrementAndGet();
+              ObjectNode r = Json.object().put("role", "assistant").put("model", "m");
+              r.putObject("content").put("type", "text").put("text", "Paris");
+              return CompletableFuture.completedFuture(r);
+            })
+        .roots(
+            p -> {
+              rootsAsked.incrementAndGet();
+              ObjectNode r = Json.object();
+              r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
+              return CompletableFuture.completedFuture(r);
+            });
+  }
+
+  private static String text(JsonNode toolResult) {
+    return AbstractEverythingTest.text(toolResult);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ProtocolVersion.class, names = {"V2024_11_05", "V2025_03_26", "V2025_06_18", "V2025_11_25"})
+  void negotiatesEverySessionRevision(ProtocolVersion v) {
+    try (McpClient c = client(node.url("/mcp")).protocolVersion(v).build()) {
+      ServerInfo info = c.connect().join();
+      assertEquals(v, info.protocolVersion());
+      assertEquals(v, c.protocolVersion());
+      assertTrue(info.sessionId() != null && !info.sessionId().isEmpty());
+      assertTrue(text(c.callTool("test_simple_text", Json.object()).join()).length() > 0);
+    }
+  }
+
+  @Test
+  void aSessionServesEveryMethodAndServerToClientRequest() {
+    List<LogMessage> logs = new CopyOnWriteArrayList<>();
+    List<RequestOptions.Progress> progress = new CopyOnWriteArrayList<>();
+    try (McpClient c = client(node.url("/mcp")).onLog(logs::add).build()) {
+      c.connect().join();
+      assertTrue(c.ping().join().isObject());
+      assertTrue(c.setLogLevel(LogLevel.DEBUG).join().isObject());
+      assertTrue(AbstractEverythingTest.names(c.listTools().join(), "tools").contains("test_sampling"));
+      assertTrue(text(c.callTool("test_sampling", Json.object().put("prompt", "capital?")).join()).contains("Paris"));
+      assertTrue(sampled.get() > 0);
+      int before = elicited.get();
+      JsonNode e = c.callTool("test_elicitation", Json.object().put("message", "who?")).join();
+      assertTrue(elicited.get() > before, e.toString());
+      c.callTool("test_tool_with_logging", Json.object()).join();
+      assertFalse(logs.isEmpty(), "no notifications/message");
+      JsonNode withProgress = c.callTool("test_tool_with_progress", Json.object(), RequestOptions.progress(progress::add)).join();
+      assertEquals(3, progress.size(), progress.toString());
+      assertTrue(text(withProgress).startsWith("progress-"), withProgress.toString());
+      assertEquals("test://static-text", c.readResource("test://static-text").join().path("contents").get(0).path("uri").asText());
+      assertTrue(c.listResources().join().path("resources").size() > 0);
+      assertTrue(c.listResourceTemplates().join().path("resourceTemplates").size() > 0);
+      assertTrue(c.subscribe("test://static-text").join().isObject());
+      assertTrue(c.unsubscribe("test://static-text").join().isObject());
+      assertTrue(c.listPrompts().join().path("prompts").size() > 0);
+      assertTrue(c.getPrompt("test_simple_prompt", Map.of()).join().path("messages").size() > 0);
+      JsonNode ref = Json.object().put("type", "ref/prompt").put("name", "test_prompt_with_arguments");
+      assertTrue(c.complete(ref, "arg1", "", Map.of()).join().path("completion").has("values"));
+      CompletionException err = assertThrows(CompletionException.class, () -> c.readResource("test://no-such").join());
+      McpErrorException me = assertInstanceOf(McpErrorException.class, err.getCause());
+      assertEquals(-32002, me.code());
+    }
+  }
+
+  @Test
+  void statelessRevisionDiscoversAndAnswersInputRequiredThroughTheCallbacks() {
+    try (McpClient c = client(node.url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).build()) {
+      ServerInfo info = c.connect().join();
+      assertEquals(ProtocolVersion.V2026_07_28, info.protocolVersion());
+      assertNull(c.sessionId(), "2026-07-28 has no session");
+      assertTrue(info.supportedVersions().containsAll(List.of("2026-07-28", "2025-11-25", "2024-11-05")), info.supportedVersions().toString());
+      int e0 = elicited.get();
+      int s0 = sampled.get();
+      int r0 = rootsAsked.get();
+      JsonNode all = c.callTool("test_input_required_result_multiple_inputs", Json.object()).join();
+      assertEquals("name=Ada, greeting=Paris, roots=1", text(all), all.toString());
+      assertTrue(elicited.get() > e0 && sampled.get() > s0 && rootsAsked.get() > r0);
+      JsonNode twoRounds = c.callTool("test_input_required_result_multi_round", Json.object()).join();
+      assertEquals("Ada likes teal", text(twoRounds), twoRounds.toString());
+      JsonNode state = c.callTool("test_input_required_result_request_state", Json.object()).join();
+      assertEquals("state-ok: confirmed=true", text(state));
+      assertEquals("complete", state.path("resultType").asText());
+      // the removed session methods are refused locally, with the reason
+      CompletionException err = assertThrows(CompletionException.class, () -> c.subscribe("test://static-text").join());
+      assertEquals(-32601, assertInstanceOf(McpErrorException.class, err.getCause()).code());
+      assertTrue(c.readResource("test://static-text").join().path("contents").size() > 0);
+    }
+  }
+
+  @Test
+  void aStreamCutByTheNetworkIsResumedWithLastEventId() throws Exception {
+    int port = Integer.parseInt(node.url("").replaceAll(".*:", ""));
+    try (CuttingProxy proxy = new CuttingProxy(port, "notifications/progress");
+        McpClient c = client("http://127.0.0.1:" + proxy.port() + "/mcp").build()) {
+      c.connect().join();
+      List<RequestOptions.Progress> progress = new CopyOnWriteArrayList<>();
+      JsonNode r = c.callTool("test_tool_with_progress", Json.object(), RequestOptions.progress(progress::add)).join();
+      assertTrue(proxy.didCut(), "the proxy never cut the stream");
+      assertTrue(proxy.sawLastEventId(), "the client did not resume with Last-Event-ID");
+      assertTrue(text(r).startsWith("progress-"), r.toString());
+      assertEquals(List.of(0.0, 50.0, 100.0), progress.stream().map(RequestOptions.Progress::progress).toList());
+    }
+  }
+}
