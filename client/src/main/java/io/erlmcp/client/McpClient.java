@@ -568,7 +568,7 @@ public final class McpClient implements AutoCloseable {
             c.cancel(true);
           }
         });
-    statelessRound(method, p, options, 0, current, outer);
+    statelessRound(method, p, options, 0, false, current, outer);
     return outer;
   }
 
@@ -577,6 +577,7 @@ public final class McpClient implements AutoCloseable {
       ObjectNode params,
       RequestOptions options,
       int round,
+      boolean versionRetried,
       AtomicReference<CompletableFuture<JsonNode>> current,
       CompletableFuture<JsonNode> outer) {
     if (outer.isDone()) {
@@ -587,7 +588,14 @@ public final class McpClient implements AutoCloseable {
     call.whenComplete(
         (result, err) -> {
           if (err != null) {
-            outer.completeExceptionally(unwrap(err));
+            Throwable c = unwrap(err);
+            if (!versionRetried && offersStateless(c)) {
+              // -32022 listing 2026-07-28 after all (a server that rejects a first attempt, or a
+              // transient disagreement between nodes): retry once, as SEP-2575 asks.
+              statelessRound(method, params, options, round, true, current, outer);
+              return;
+            }
+            outer.completeExceptionally(c);
             return;
           }
           if (!"input_required".equals(result.path("resultType").asText())) {
@@ -614,9 +622,23 @@ public final class McpClient implements AutoCloseable {
                     if (state != null && !state.isNull()) {
                       retry.set("requestState", state);
                     }
-                    statelessRound(method, retry, options, round + 1, current, outer);
+                    statelessRound(method, retry, options, round + 1, versionRetried, current, outer);
                   });
         });
+  }
+
+  /** Whether {@code c} is a -32022 whose supported list holds the stateless revision. */
+  private static boolean offersStateless(Throwable c) {
+    if (c instanceof McpErrorException m
+        && m.code() == StatelessMeta.UNSUPPORTED_PROTOCOL_VERSION
+        && m.data() != null) {
+      for (JsonNode v : m.data().path("supported")) {
+        if (ProtocolVersion.V2026_07_28.id().equals(v.asText())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private CompletableFuture<ObjectNode> answerInputRequests(JsonNode inputRequests) {
@@ -698,8 +720,9 @@ public final class McpClient implements AutoCloseable {
         return "x-mcp-header '" + header + "' is not a valid header name";
       }
       String type = p.getValue().path("type").asText("");
-      if (!List.of("string", "number", "integer", "boolean").contains(type)) {
-        return "x-mcp-header '" + header + "' is on a parameter of type '" + type + "', not a primitive";
+      // SEP-2243: strings, integers and booleans only (a float has no exact header form)
+      if (!List.of("string", "integer", "boolean").contains(type)) {
+        return "x-mcp-header '" + header + "' is on a parameter of type '" + type + "', not string, integer or boolean";
       }
       if (!seen.add(header.toLowerCase(Locale.ROOT))) {
         return "x-mcp-header '" + header + "' is used twice";
