@@ -91,6 +91,9 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--progress", description = "Print progress notifications on stderr.")
   boolean progress;
 
+  @Option(names = "--server-stderr", description = "With --stdio: copy the server's stderr to ours (otherwise only its last lines are shown, when it dies).")
+  boolean serverStderr;
+
   @Parameters(index = "0", paramLabel = "ACTION", description = "What to do (see above).")
   String action;
 
@@ -101,7 +104,7 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() {
     ObjectNode argsJson = object("--args", args);
     ObjectNode paramsJson = object("--params", params);
-    McpClient.Builder b = builder(spec, target, headerMap(spec, headers));
+    McpClient.Builder b = builder(spec, target, headerMap(spec, headers), serverStderr);
     if (protocolVersion != null) {
       b.protocolVersion(
           ProtocolVersion.parse(protocolVersion)
@@ -197,7 +200,8 @@ final class ClientCommand implements Callable<Integer> {
     return m;
   }
 
-  static McpClient.Builder builder(CommandLine.Model.CommandSpec spec, Target t, Map<String, String> headers) {
+  static McpClient.Builder builder(
+      CommandLine.Model.CommandSpec spec, Target t, Map<String, String> headers, boolean serverStderr) {
     if (t.url != null) {
       return McpClient.builder(new StreamableHttpTransport(URI.create(t.url), headers, true));
     }
@@ -212,9 +216,13 @@ final class ClientCommand implements Callable<Integer> {
       if (colon <= 0) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--tcp needs HOST:PORT");
       }
-      return McpClient.builder(new TcpTransport(t.tcp.substring(0, colon), Integer.parseInt(t.tcp.substring(colon + 1))));
+      try {
+        return McpClient.builder(new TcpTransport(t.tcp.substring(0, colon), Integer.parseInt(t.tcp.substring(colon + 1))));
+      } catch (NumberFormatException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--tcp needs HOST:PORT: " + t.tcp);
+      }
     }
     List<String> cmd = List.of(t.stdio.trim().split("\\s+"));
-    return McpClient.builder(new StdioTransport(cmd, Map.of(), null, true));
+    return McpClient.builder(new StdioTransport(cmd, Map.of(), null, serverStderr));
   }
 }

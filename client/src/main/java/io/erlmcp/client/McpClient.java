@@ -705,7 +705,7 @@ public final class McpClient implements AutoCloseable {
   }
 
   /** Fills {@code out} with the schema's x-mcp-header parameters; returns why it is invalid, or null. */
-  private static String customHeaders(JsonNode schema, Map<String, String> out) {
+  static String customHeaders(JsonNode schema, Map<String, String> out) {
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, JsonNode> p : schema.path("properties").properties()) {
       JsonNode h = p.getValue().get("x-mcp-header");
