@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
       "  erlmcp client --url http://127.0.0.1:8080/mcp tools/list",
       "  erlmcp client --url http://127.0.0.1:8080/mcp call add --args '{\"a\":1,\"b\":2}'",
       "  erlmcp client --stdio 'bin/erlmcp serve --stdio' read hello://greeting",
-      "Exit 0 ok, 1 MCP or transport error, 2 usage."
+      "Exit 0 ok, 1 MCP or transport error (or a tool result with isError), 2 usage."
     })
 final class ClientCommand implements Callable<Integer> {
 
@@ -149,7 +149,8 @@ final class ClientCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown action " + action);
           };
       System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
-      return 0;
+      // a tool that failed is printed (its content says why) and is an error for scripts
+      return out.path("isError").asBoolean(false) ? 1 : 0;
     } catch (CompletionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       if (c instanceof McpErrorException me) {
