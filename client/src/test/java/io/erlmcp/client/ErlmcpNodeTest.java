@@ -188,6 +188,28 @@ class ErlmcpNodeTest {
   }
 
   @Test
+  void aSessionEndedByTheServerIsTransportLoss() throws Exception {
+    try (McpClient c = client(node.url("/mcp")).build()) {
+      c.connect().join();
+      // someone else ends the session (an operator, another node after a DELETE)
+      java.net.http.HttpResponse<String> del =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url("/mcp")))
+                      .header("Mcp-Session-Id", c.sessionId())
+                      .header("MCP-Protocol-Version", "2025-11-25")
+                      .DELETE()
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, del.statusCode());
+      CompletionException e = assertThrows(CompletionException.class, () -> c.ping().join());
+      McpTransportException t = assertInstanceOf(McpTransportException.class, e.getCause());
+      assertEquals(404, t.httpStatus(), t.getMessage());
+      assertInstanceOf(McpTransportException.class, assertThrows(CompletionException.class, () -> c.listTools().join()).getCause());
+    }
+  }
+
+  @Test
   void aStreamCutByTheNetworkIsResumedWithLastEventId() throws Exception {
     int port = Integer.parseInt(node.url("").replaceAll(".*:", ""));
     try (CuttingProxy proxy = new CuttingProxy(port, "notifications/progress");

@@ -116,8 +116,12 @@ public final class WebSocketTransport implements McpTransport {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true) && ws != null) {
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "client closing");
-      ws.abort();
+      WebSocket socket = ws;
+      // a close frame, then the connection goes at the latest 2 s later
+      socket
+          .sendClose(WebSocket.NORMAL_CLOSURE, "client closing")
+          .orTimeout(2, java.util.concurrent.TimeUnit.SECONDS)
+          .whenComplete((x, e) -> socket.abort());
     }
   }
 }
