@@ -1,4 +1,4 @@
-package io.erlmcp.client;
+package io.erlmcp.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.client.LogMessage;
+import io.erlmcp.client.McpClient;
+import io.erlmcp.client.McpErrorException;
+import io.erlmcp.client.McpTransportException;
+import io.erlmcp.client.RequestOptions;
+import io.erlmcp.client.ServerInfo;
 import io.erlmcp.runtime.Json;
 import io.erlmcp.runtime.protocol.LogLevel;
 import io.erlmcp.runtime.protocol.ProtocolVersion;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,42 +34,48 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The client against a real erlmcp node ({@code bin/erlmcp serve --http ... --server conformance
+ * erlmcp's client SDK ({@code client/}) against a real erlmcp node ({@code bin/erlmcp serve --http ... --server conformance
  * --journal embedded}, its own process): every session revision, server-to-client requests, the
  * stateless 2026-07-28 revision with {@code input_required} round trips, and an SSE stream cut by
  * the network and resumed with {@code Last-Event-ID}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ErlmcpNodeTest {
-  private Peers.Server node;
+class ClientAgainstErlmcpTest {
+  private Process node;
+  private int port;
+  private java.nio.file.Path log;
   private final AtomicInteger elicited = new AtomicInteger();
   private final AtomicInteger sampled = new AtomicInteger();
   private final AtomicInteger rootsAsked = new AtomicInteger();
 
+  private String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
   @BeforeAll
   void startNode() throws Exception {
-    int port = Peers.freePort();
-    Path data = Files.createTempDirectory(Peers.workDir(), "erlmcp-data-");
+    port = ErlmcpServer.freePort();
+    Path data = ErlmcpServer.newDataDir("client-sdk");
+    log = ErlmcpServer.newLogFile("client-sdk");
     node =
-        Peers.start(
-            "erlmcp-node",
-            List.of(
-                Peers.repoRoot().resolve("bin/erlmcp").toString(), "serve", "--http", "127.0.0.1:" + port,
+        new ProcessBuilder(
+                ErlmcpServer.erlmcpCommand(), "serve", "--http", "127.0.0.1:" + port,
                 "--server", "conformance", "--journal", "embedded", "--data-dir", data.toString(),
-                "--management", "off", "--metrics", "off"),
-            Map.of(),
-            port,
-            Duration.ofMinutes(8));
-    // listening is not yet serving: wait for a ping to succeed
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                "--management", "off", "--metrics", "off")
+            .directory(ErlmcpServer.repoRoot().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    // wait until it serves: a client connects and pings
+    long deadline = System.nanoTime() + ErlmcpServer.STARTUP_TIMEOUT.toNanos();
     while (true) {
-      try (McpClient c = McpClient.http(node.url("/mcp")).build()) {
+      try (McpClient c = McpClient.http(url("/mcp")).build()) {
         c.connect().join();
         c.ping().join();
         return;
       } catch (CompletionException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("erlmcp never answered:\n" + node.logTail(), e);
+        if (System.nanoTime() > deadline || !node.isAlive()) {
+          throw new IllegalStateException("erlmcp never answered; log " + log, e);
         }
         Thread.sleep(500);
       }
@@ -72,10 +83,25 @@ class ErlmcpNodeTest {
   }
 
   @AfterAll
-  void stopNode() {
+  void stopNode() throws InterruptedException {
     if (node != null) {
-      node.close();
+      node.destroy();
+      if (!node.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
     }
+  }
+
+  static String text(JsonNode toolResult) {
+    StringBuilder b = new StringBuilder();
+    toolResult.path("content").forEach(c -> b.append(c.path("text").asText("")));
+    return b.toString();
+  }
+
+  static List<String> names(JsonNode list, String field) {
+    List<String> out = new java.util.ArrayList<>();
+    list.path(field).forEach(t -> out.add(t.path("name").asText()));
+    return out;
   }
 
   private McpClient.Builder client(String url) {
@@ -112,14 +138,10 @@ class ErlmcpNodeTest {
             });
   }
 
-  private static String text(JsonNode toolResult) {
-    return AbstractEverythingTest.text(toolResult);
-  }
-
   @ParameterizedTest
   @EnumSource(value = ProtocolVersion.class, names = {"V2024_11_05", "V2025_03_26", "V2025_06_18", "V2025_11_25"})
   void negotiatesEverySessionRevision(ProtocolVersion v) {
-    try (McpClient c = client(node.url("/mcp")).protocolVersion(v).build()) {
+    try (McpClient c = client(url("/mcp")).protocolVersion(v).build()) {
       ServerInfo info = c.connect().join();
       assertEquals(v, info.protocolVersion());
       assertEquals(v, c.protocolVersion());
@@ -132,11 +154,11 @@ class ErlmcpNodeTest {
   void aSessionServesEveryMethodAndServerToClientRequest() {
     List<LogMessage> logs = new CopyOnWriteArrayList<>();
     List<RequestOptions.Progress> progress = new CopyOnWriteArrayList<>();
-    try (McpClient c = client(node.url("/mcp")).onLog(logs::add).build()) {
+    try (McpClient c = client(url("/mcp")).onLog(logs::add).build()) {
       c.connect().join();
       assertTrue(c.ping().join().isObject());
       assertTrue(c.setLogLevel(LogLevel.DEBUG).join().isObject());
-      assertTrue(AbstractEverythingTest.names(c.listTools().join(), "tools").contains("test_sampling"));
+      assertTrue(names(c.listTools().join(), "tools").contains("test_sampling"));
       assertTrue(text(c.callTool("test_sampling", Json.object().put("prompt", "capital?")).join()).contains("Paris"));
       assertTrue(sampled.get() > 0);
       int before = elicited.get();
@@ -164,7 +186,7 @@ class ErlmcpNodeTest {
 
   @Test
   void statelessRevisionDiscoversAndAnswersInputRequiredThroughTheCallbacks() {
-    try (McpClient c = client(node.url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).build()) {
+    try (McpClient c = client(url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).build()) {
       ServerInfo info = c.connect().join();
       assertEquals(ProtocolVersion.V2026_07_28, info.protocolVersion());
       assertNull(c.sessionId(), "2026-07-28 has no session");
@@ -189,13 +211,13 @@ class ErlmcpNodeTest {
 
   @Test
   void aSessionEndedByTheServerIsTransportLoss() throws Exception {
-    try (McpClient c = client(node.url("/mcp")).build()) {
+    try (McpClient c = client(url("/mcp")).build()) {
       c.connect().join();
       // someone else ends the session (an operator, another node after a DELETE)
       java.net.http.HttpResponse<String> del =
           java.net.http.HttpClient.newHttpClient()
               .send(
-                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url("/mcp")))
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/mcp")))
                       .header("Mcp-Session-Id", c.sessionId())
                       .header("MCP-Protocol-Version", "2025-11-25")
                       .DELETE()
@@ -211,7 +233,6 @@ class ErlmcpNodeTest {
 
   @Test
   void aStreamCutByTheNetworkIsResumedWithLastEventId() throws Exception {
-    int port = Integer.parseInt(node.url("").replaceAll(".*:", ""));
     try (CuttingProxy proxy = new CuttingProxy(port, "notifications/progress");
         McpClient c = client("http://127.0.0.1:" + proxy.port() + "/mcp").build()) {
       c.connect().join();

@@ -1,4 +1,4 @@
-package io.erlmcp.client;
+package io.erlmcp.interop;
 
 import java.io.IOException;
 import java.io.InputStream;
