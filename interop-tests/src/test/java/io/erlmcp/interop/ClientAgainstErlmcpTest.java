@@ -244,4 +244,38 @@ class ClientAgainstErlmcpTest {
       assertEquals(List.of(0.0, 50.0, 100.0), progress.stream().map(RequestOptions.Progress::progress).toList());
     }
   }
+
+  @Test
+  void theSessionsGetStreamCutByTheNetworkIsReopenedWithLastEventId() throws Exception {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    try (CuttingProxy proxy = new CuttingProxy(port, "notifications/prompts/list_changed");
+        McpClient c =
+            client("http://127.0.0.1:" + proxy.port() + "/mcp")
+                .onNotification((method, params) -> {
+                  if (method.equals("notifications/prompts/list_changed")) {
+                    changes.add(method);
+                  }
+                })
+                .build()) {
+      c.connect().join();
+      await(() -> proxy.getRequests() >= 1, "the client never opened its GET stream");
+      c.callTool("test_trigger_prompt_change", Json.object()).join();
+      await(proxy::didCut, "no list_changed reached the GET stream");
+      await(proxy::sawLastEventId, "the client did not reopen its GET stream with Last-Event-ID");
+      int before = changes.size();
+      c.callTool("test_trigger_prompt_change", Json.object()).join();
+      await(() -> changes.size() >= before + 2, "no list_changed on the reopened stream: " + changes);
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String failure)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(failure);
+      }
+      Thread.sleep(50);
+    }
+  }
 }

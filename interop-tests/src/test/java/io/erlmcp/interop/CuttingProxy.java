@@ -23,6 +23,7 @@ final class CuttingProxy implements AutoCloseable {
   private final AtomicBoolean cut = new AtomicBoolean();
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicBoolean sawLastEventId = new AtomicBoolean();
+  private final AtomicInteger getRequests = new AtomicInteger();
   private volatile boolean closed;
 
   CuttingProxy(int target, String trigger) throws IOException {
@@ -44,6 +45,11 @@ final class CuttingProxy implements AutoCloseable {
 
   boolean sawLastEventId() {
     return sawLastEventId.get();
+  }
+
+  /** How many HTTP GET requests the client sent through the proxy. */
+  int getRequests() {
+    return getRequests.get();
   }
 
   private void acceptLoop() {
@@ -73,6 +79,9 @@ final class CuttingProxy implements AutoCloseable {
                   String chunk = new String(buf, 0, n, StandardCharsets.UTF_8);
                   if (!fromServer && chunk.toLowerCase(Locale.ROOT).contains("last-event-id:")) {
                     sawLastEventId.set(true);
+                  }
+                  if (!fromServer && chunk.startsWith("GET ")) {
+                    getRequests.incrementAndGet();
                   }
                   if (fromServer && chunk.contains(trigger) && cut.compareAndSet(false, true)) {
                     from.close();
