@@ -84,6 +84,7 @@ import org.slf4j.LoggerFactory;
 public final class McpClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpClient.class);
   private static final int MAX_INPUT_ROUNDS = 16;
+  private static final int EVENT_QUEUE = 10_000;
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final McpTransport transport;
@@ -138,7 +139,23 @@ public final class McpClient implements AutoCloseable {
     }
     this.capabilities = caps;
     this.callbacks = Executors.newCachedThreadPool(daemon("erlmcp-client-callback"));
-    this.events = Executors.newSingleThreadExecutor(daemon("erlmcp-client-events"));
+    // Bounded: past EVENT_QUEUE messages the transport's reader waits (backpressure to the server
+    // through the socket), instead of the queue growing without limit; order is kept.
+    this.events =
+        new java.util.concurrent.ThreadPoolExecutor(
+            1, 1, 0, TimeUnit.MILLISECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(EVENT_QUEUE),
+            daemon("erlmcp-client-events"),
+            (task, pool) -> {
+              if (pool.isShutdown()) {
+                return;
+              }
+              try {
+                pool.getQueue().put(task);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("erlmcp-client-timer"));
   }
 
