@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on a real port that drops one connection, abruptly, right after forwarding the first
- * server bytes that contain {@code trigger}: a network failure in the middle of an SSE stream. It
+ * A TCP proxy on a real port that drops one connection, abruptly, half a second after forwarding
+ * the first server bytes that contain {@code trigger} (and nothing after them): a network failure
+ * in the middle of an SSE stream. It
  * records whether a later client request carried a {@code Last-Event-ID} header.
  */
 final class CuttingProxy implements AutoCloseable {
@@ -84,6 +85,14 @@ final class CuttingProxy implements AutoCloseable {
                     getRequests.incrementAndGet();
                   }
                   if (fromServer && chunk.contains(trigger) && cut.compareAndSet(false, true)) {
+                    // Forward nothing more, let the client read what it got, then drop the
+                    // connection: bytes still in flight at a reset are lost by any client, and
+                    // this test is about what the client does with what it did receive.
+                    try {
+                      Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
                     from.close();
                     to.close();
                     return;
