@@ -24,7 +24,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A tiny MCP server for the TCP and WebSocket transports, on a real socket, with a fixed script:
  * {@code initialize}, {@code ping}, and {@code tools/call} of {@code echo} (answers at once),
- * {@code noisy} (sends an invalid line, a progress notification and a {@code roots/list} request
+ * {@code slow} (never answers), {@code noisy} (sends an invalid line, a progress notification and a {@code roots/list} request
  * first, and answers with the client's roots) and {@code hangup} (drops the connection). The
  * WebSocket side does the RFC 6455 handshake (subprotocol {@code mcp}) and frames by hand.
  */
@@ -38,6 +38,8 @@ final class ScriptedPeer implements AutoCloseable {
   private final ServerSocket listener;
   private final boolean websocket;
   volatile String offeredSubprotocol;
+  /** The params of every notifications/cancelled received. */
+  final java.util.concurrent.BlockingQueue<JsonNode> cancelled = new java.util.concurrent.LinkedBlockingQueue<>();
 
   ScriptedPeer(boolean websocket) throws IOException {
     this.websocket = websocket;
@@ -120,6 +122,9 @@ final class ScriptedPeer implements AutoCloseable {
       return;
     }
     if (!m.has("id")) {
+      if ("notifications/cancelled".equals(m.path("method").asText())) {
+        cancelled.add(m.path("params"));
+      }
       return; // notifications
     }
     // requests are answered off the reader thread, so one waiting for the client never blocks it
@@ -149,6 +154,9 @@ final class ScriptedPeer implements AutoCloseable {
           case "hangup" -> {
             wire.hangUp();
             return;
+          }
+          case "slow" -> {
+            return; // never answered
           }
           case "noisy" -> {
             wire.send("this is not JSON {");

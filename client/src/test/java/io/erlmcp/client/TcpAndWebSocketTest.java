@@ -68,4 +68,27 @@ class TcpAndWebSocketTest {
       assertInstanceOf(McpTransportException.class, later.getCause());
     }
   }
+
+  @ParameterizedTest(name = "websocket={0}")
+  @ValueSource(booleans = {false, true})
+  void cancellingOrTimingOutSendsNotificationsCancelledForThatRequest(boolean websocket) throws Exception {
+    try (ScriptedPeer peer = new ScriptedPeer(websocket); McpClient c = builder(websocket, peer).build()) {
+      c.connect().join();
+      CompletableFuture<JsonNode> slow = c.callTool("slow", Json.object());
+      c.ping().join(); // the call has reached the server
+      assertTrue(slow.cancel(true));
+      JsonNode first = peer.cancelled.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(first != null, "no notifications/cancelled after cancel()");
+      assertEquals("cancelled by the client", first.path("reason").asText());
+      CompletableFuture<JsonNode> timed = c.callTool("slow", Json.object(), RequestOptions.timeout(Duration.ofMillis(200)));
+      CompletionException e = assertThrows(CompletionException.class, timed::join);
+      assertInstanceOf(McpTimeoutException.class, e.getCause());
+      JsonNode second = peer.cancelled.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(second != null, "no notifications/cancelled after the timeout");
+      assertTrue(second.path("reason").asText().startsWith("timed out"), second.toString());
+      // two different requests were cancelled, each by its own id
+      assertTrue(!first.path("requestId").equals(second.path("requestId")), first + " " + second);
+      assertTrue(c.ping().join().isObject());
+    }
+  }
 }
