@@ -9,6 +9,8 @@
 #      ERLMCP_CASSANDRA_CONTACT_POINTS, exported below)
 #   4. the official MCP conformance suite (2025-11-25 and 2026-07-28 requirements) against the
 #      conformance example served by a real erlmcp node on that Cassandra
+#   5. the suite's client side: every non-OAuth client scenario of both revisions against the
+#      client SDK (bin/erlmcp conformance-client, interop-tests/run-conformance-client.sh)
 #
 # Ends with one line "make test: N passed, N failed". Exit status 0 only if everything passed.
 set -uo pipefail
@@ -118,6 +120,22 @@ run_conformance 2026-07-28 interop-tests/expected-failures-2026-07-28.txt \
 kill "$server_pid" 2>/dev/null
 wait "$server_pid" 2>/dev/null
 server_pid=""
+
+section "official MCP conformance suite, client side (2025-11-25, 2026-07-28) against bin/erlmcp conformance-client"
+# The suite runs its own test server per scenario and drives the client SDK through
+# bin/erlmcp conformance-client; its "Total:" line (checks) is added to the summary.
+if interop-tests/run-conformance-client.sh \
+    --expected-failures interop-tests/expected-failures-client.txt >var/conformance-client.log 2>&1; then
+  :
+else
+  failed=1
+  echo "test: conformance suite (client side) failed; see var/conformance-client.log" >&2
+fi
+section "conformance summary (client side)"
+sed -n '/=== SUMMARY ===/,$p' var/conformance-client.log
+read -r cp cf < <(sed -n 's/^Total: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' var/conformance-client.log | tail -1)
+conformance_passed=$((conformance_passed + ${cp:-0}))
+conformance_failed=$((conformance_failed + ${cf:-0}))
 
 # Totals: JUnit tests from the Surefire reports plus conformance checks.
 read -r junit_total junit_bad < <(python3 - <<'PY'

@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "erlmcp 0.1.0",
     description = "MCP server runtime on Apache Pekko.",
-    subcommands = {ServeCommand.class, StatusCommand.class, DrillCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      StatusCommand.class,
+      DrillCommand.class,
+      ClientCommand.class,
+      ConformanceClientCommand.class
+    })
 public final class Erlmcp implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

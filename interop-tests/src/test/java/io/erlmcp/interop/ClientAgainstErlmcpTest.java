@@ -1,0 +1,283 @@
+package io.erlmcp.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.client.LogMessage;
+import io.erlmcp.client.McpClient;
+import io.erlmcp.client.McpErrorException;
+import io.erlmcp.client.McpTransportException;
+import io.erlmcp.client.RequestOptions;
+import io.erlmcp.client.ServerInfo;
+import io.erlmcp.runtime.Json;
+import io.erlmcp.runtime.protocol.LogLevel;
+import io.erlmcp.runtime.protocol.ProtocolVersion;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * erlmcp's client SDK ({@code client/}) against a real erlmcp node ({@code bin/erlmcp serve --http ... --server conformance
+ * --journal embedded}, its own process): every session revision, server-to-client requests, the
+ * stateless 2026-07-28 revision with {@code input_required} round trips, and an SSE stream cut by
+ * the network and resumed with {@code Last-Event-ID}.
+ */
+@Tag("interop")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientAgainstErlmcpTest {
+  private Process node;
+  private int port;
+  private java.nio.file.Path log;
+  private final AtomicInteger elicited = new AtomicInteger();
+  private final AtomicInteger sampled = new AtomicInteger();
+  private final AtomicInteger rootsAsked = new AtomicInteger();
+
+  private String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+
+  @BeforeAll
+  void startNode() throws Exception {
+    port = ErlmcpServer.freePort();
+    Path data = ErlmcpServer.newDataDir("client-sdk");
+    log = ErlmcpServer.newLogFile("client-sdk");
+    node =
+        new ProcessBuilder(
+                ErlmcpServer.erlmcpCommand(), "serve", "--http", "127.0.0.1:" + port,
+                "--server", "conformance", "--journal", "embedded", "--data-dir", data.toString(),
+                "--management", "off", "--metrics", "off")
+            .directory(ErlmcpServer.repoRoot().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    // wait until it serves: a client connects and pings
+    long deadline = System.nanoTime() + ErlmcpServer.STARTUP_TIMEOUT.toNanos();
+    while (true) {
+      try (McpClient c = McpClient.http(url("/mcp")).build()) {
+        c.connect().join();
+        c.ping().join();
+        return;
+      } catch (CompletionException e) {
+        if (System.nanoTime() > deadline || !node.isAlive()) {
+          throw new IllegalStateException("erlmcp never answered; log " + log, e);
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @AfterAll
+  void stopNode() throws InterruptedException {
+    if (node != null) {
+      node.destroy();
+      if (!node.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
+    }
+  }
+
+  static String text(JsonNode toolResult) {
+    StringBuilder b = new StringBuilder();
+    toolResult.path("content").forEach(c -> b.append(c.path("text").asText("")));
+    return b.toString();
+  }
+
+  static List<String> names(JsonNode list, String field) {
+    List<String> out = new java.util.ArrayList<>();
+    list.path(field).forEach(t -> out.add(t.path("name").asText()));
+    return out;
+  }
+
+  private McpClient.Builder client(String url) {
+    return McpClient.http(url)
+        .requestTimeout(Duration.ofSeconds(30))
+        .elicitation(
+            p -> {
+              elicited.incrementAndGet();
+              ObjectNode content = Json.object();
+              p.path("requestedSchema").path("properties").properties().forEach(e -> {
+                switch (e.getValue().path("type").asText()) {
+                  case "boolean" -> content.put(e.getKey(), true);
+                  case "number", "integer" -> content.put(e.getKey(), 7);
+                  default -> content.put(e.getKey(), e.getKey().equals("color") ? "teal" : "Ada");
+                }
+              });
+              ObjectNode r = Json.object().put("action", "accept");
+              r.set("content", content);
+              return CompletableFuture.completedFuture(r);
+            })
+        .sampling(
+            p -> {
+              sampled.incrementAndGet();
+              ObjectNode r = Json.object().put("role", "assistant").put("model", "m");
+              r.putObject("content").put("type", "text").put("text", "Paris");
+              return CompletableFuture.completedFuture(r);
+            })
+        .roots(
+            p -> {
+              rootsAsked.incrementAndGet();
+              ObjectNode r = Json.object();
+              r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
+              return CompletableFuture.completedFuture(r);
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = ProtocolVersion.class, names = {"V2024_11_05", "V2025_03_26", "V2025_06_18", "V2025_11_25"})
+  void negotiatesEverySessionRevision(ProtocolVersion v) {
+    try (McpClient c = client(url("/mcp")).protocolVersion(v).build()) {
+      ServerInfo info = c.connect().join();
+      assertEquals(v, info.protocolVersion());
+      assertEquals(v, c.protocolVersion());
+      assertTrue(info.sessionId() != null && !info.sessionId().isEmpty());
+      assertTrue(text(c.callTool("test_simple_text", Json.object()).join()).length() > 0);
+    }
+  }
+
+  @Test
+  void aSessionServesEveryMethodAndServerToClientRequest() {
+    List<LogMessage> logs = new CopyOnWriteArrayList<>();
+    List<RequestOptions.Progress> progress = new CopyOnWriteArrayList<>();
+    try (McpClient c = client(url("/mcp")).onLog(logs::add).build()) {
+      c.connect().join();
+      assertTrue(c.ping().join().isObject());
+      assertTrue(c.setLogLevel(LogLevel.DEBUG).join().isObject());
+      assertTrue(names(c.listTools().join(), "tools").contains("test_sampling"));
+      assertTrue(text(c.callTool("test_sampling", Json.object().put("prompt", "capital?")).join()).contains("Paris"));
+      assertTrue(sampled.get() > 0);
+      int before = elicited.get();
+      JsonNode e = c.callTool("test_elicitation", Json.object().put("message", "who?")).join();
+      assertTrue(elicited.get() > before, e.toString());
+      c.callTool("test_tool_with_logging", Json.object()).join();
+      assertFalse(logs.isEmpty(), "no notifications/message");
+      JsonNode withProgress = c.callTool("test_tool_with_progress", Json.object(), RequestOptions.progress(progress::add)).join();
+      assertEquals(3, progress.size(), progress.toString());
+      assertTrue(text(withProgress).startsWith("progress-"), withProgress.toString());
+      assertEquals("test://static-text", c.readResource("test://static-text").join().path("contents").get(0).path("uri").asText());
+      assertTrue(c.listResources().join().path("resources").size() > 0);
+      assertTrue(c.listResourceTemplates().join().path("resourceTemplates").size() > 0);
+      assertTrue(c.subscribe("test://static-text").join().isObject());
+      assertTrue(c.unsubscribe("test://static-text").join().isObject());
+      assertTrue(c.listPrompts().join().path("prompts").size() > 0);
+      assertTrue(c.getPrompt("test_simple_prompt", Map.of()).join().path("messages").size() > 0);
+      JsonNode ref = Json.object().put("type", "ref/prompt").put("name", "test_prompt_with_arguments");
+      assertTrue(c.complete(ref, "arg1", "", Map.of()).join().path("completion").has("values"));
+      CompletionException err = assertThrows(CompletionException.class, () -> c.readResource("test://no-such").join());
+      McpErrorException me = assertInstanceOf(McpErrorException.class, err.getCause());
+      assertEquals(-32002, me.code());
+    }
+  }
+
+  @Test
+  void statelessRevisionDiscoversAndAnswersInputRequiredThroughTheCallbacks() {
+    try (McpClient c = client(url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).build()) {
+      ServerInfo info = c.connect().join();
+      assertEquals(ProtocolVersion.V2026_07_28, info.protocolVersion());
+      assertNull(c.sessionId(), "2026-07-28 has no session");
+      assertTrue(info.supportedVersions().containsAll(List.of("2026-07-28", "2025-11-25", "2024-11-05")), info.supportedVersions().toString());
+      int e0 = elicited.get();
+      int s0 = sampled.get();
+      int r0 = rootsAsked.get();
+      JsonNode all = c.callTool("test_input_required_result_multiple_inputs", Json.object()).join();
+      assertEquals("name=Ada, greeting=Paris, roots=1", text(all), all.toString());
+      assertTrue(elicited.get() > e0 && sampled.get() > s0 && rootsAsked.get() > r0);
+      JsonNode twoRounds = c.callTool("test_input_required_result_multi_round", Json.object()).join();
+      assertEquals("Ada likes teal", text(twoRounds), twoRounds.toString());
+      JsonNode state = c.callTool("test_input_required_result_request_state", Json.object()).join();
+      assertEquals("state-ok: confirmed=true", text(state));
+      assertEquals("complete", state.path("resultType").asText());
+      // the removed session methods are refused locally, with the reason
+      CompletionException err = assertThrows(CompletionException.class, () -> c.subscribe("test://static-text").join());
+      assertEquals(-32601, assertInstanceOf(McpErrorException.class, err.getCause()).code());
+      assertTrue(c.readResource("test://static-text").join().path("contents").size() > 0);
+    }
+  }
+
+  @Test
+  void aSessionEndedByTheServerIsTransportLoss() throws Exception {
+    try (McpClient c = client(url("/mcp")).build()) {
+      c.connect().join();
+      // someone else ends the session (an operator, another node after a DELETE)
+      java.net.http.HttpResponse<String> del =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/mcp")))
+                      .header("Mcp-Session-Id", c.sessionId())
+                      .header("MCP-Protocol-Version", "2025-11-25")
+                      .DELETE()
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, del.statusCode());
+      CompletionException e = assertThrows(CompletionException.class, () -> c.ping().join());
+      McpTransportException t = assertInstanceOf(McpTransportException.class, e.getCause());
+      assertEquals(404, t.httpStatus(), t.getMessage());
+      assertInstanceOf(McpTransportException.class, assertThrows(CompletionException.class, () -> c.listTools().join()).getCause());
+    }
+  }
+
+  @Test
+  void aStreamCutByTheNetworkIsResumedWithLastEventId() throws Exception {
+    try (CuttingProxy proxy = new CuttingProxy(port, "notifications/progress");
+        McpClient c = client("http://127.0.0.1:" + proxy.port() + "/mcp").build()) {
+      c.connect().join();
+      List<RequestOptions.Progress> progress = new CopyOnWriteArrayList<>();
+      JsonNode r = c.callTool("test_tool_with_progress", Json.object(), RequestOptions.progress(progress::add)).join();
+      assertTrue(proxy.didCut(), "the proxy never cut the stream");
+      assertTrue(proxy.sawLastEventId(), "the client did not resume with Last-Event-ID");
+      assertTrue(text(r).startsWith("progress-"), r.toString());
+      assertEquals(List.of(0.0, 50.0, 100.0), progress.stream().map(RequestOptions.Progress::progress).toList());
+    }
+  }
+
+  @Test
+  void theSessionsGetStreamCutByTheNetworkIsReopenedWithLastEventId() throws Exception {
+    List<String> changes = new CopyOnWriteArrayList<>();
+    try (CuttingProxy proxy = new CuttingProxy(port, "notifications/prompts/list_changed");
+        McpClient c =
+            client("http://127.0.0.1:" + proxy.port() + "/mcp")
+                .onNotification((method, params) -> {
+                  if (method.equals("notifications/prompts/list_changed")) {
+                    changes.add(method);
+                  }
+                })
+                .build()) {
+      c.connect().join();
+      await(() -> proxy.getRequests() >= 1, "the client never opened its GET stream");
+      c.callTool("test_trigger_prompt_change", Json.object()).join();
+      await(proxy::didCut, "no list_changed reached the GET stream");
+      await(proxy::sawLastEventId, "the client did not reopen its GET stream with Last-Event-ID");
+      int before = changes.size();
+      c.callTool("test_trigger_prompt_change", Json.object()).join();
+      await(() -> changes.size() >= before + 2, "no list_changed on the reopened stream: " + changes);
+    }
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String failure)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(failure);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
