@@ -29,17 +29,31 @@ public final class HttpTransport {
 
   public static Behavior<Command> create(
       Core core, McpEdge edge, HttpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+    return create(core, edge, settings, bound, ws -> {});
+  }
+
+  /** As above; {@code endpoints} is given the listener's WebSocket endpoint (for tests). */
+  public static Behavior<Command> create(
+      Core core,
+      McpEdge edge,
+      HttpSettings settings,
+      CompletableFuture<InetSocketAddress> bound,
+      java.util.function.Consumer<WebSocketEndpoint> endpoints) {
     return Behaviors.setup(
         ctx -> {
           Materializer mat = Materializer.createMaterializer(ctx.getSystem());
           StreamableHttp mcp = new StreamableHttp(edge, settings, mat);
-          Route route = mcp.route();
+          WebSocketEndpoint ws =
+              new WebSocketEndpoint(
+                  edge, settings, WebSocketSettings.from(core.config()), mat);
+          endpoints.accept(ws);
+          Route route = mcp.route().orElse(ws.route());
           ctx.pipeToSelf(
               Http.get(ctx.getSystem())
                   .newServerAt(settings.host(), settings.port())
                   .bind(route),
               (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
-          return starting(ctx, settings, bound, mcp);
+          return starting(ctx, settings, bound, mcp, ws);
         });
   }
 
@@ -47,7 +61,8 @@ public final class HttpTransport {
       ActorContext<Command> ctx,
       HttpSettings settings,
       CompletableFuture<InetSocketAddress> bound,
-      StreamableHttp mcp) {
+      StreamableHttp mcp,
+      WebSocketEndpoint ws) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
@@ -59,7 +74,7 @@ public final class HttpTransport {
                       b.binding().localAddress().getPort(),
                       settings.path());
               bound.complete(b.binding().localAddress());
-              return running(b.binding(), mcp);
+              return running(b.binding(), mcp, ws);
             })
         .onMessage(
             BindFailed.class,
@@ -77,12 +92,14 @@ public final class HttpTransport {
         .build();
   }
 
-  private static Behavior<Command> running(ServerBinding binding, StreamableHttp mcp) {
+  private static Behavior<Command> running(
+      ServerBinding binding, StreamableHttp mcp, WebSocketEndpoint ws) {
     return Behaviors.receive(Command.class)
         .onSignal(
             PostStop.class,
             s -> {
               mcp.close();
+              ws.shutdown();
               binding.unbind();
               return Behaviors.same();
             })

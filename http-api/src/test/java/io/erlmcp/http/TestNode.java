@@ -29,6 +29,12 @@ public final class TestNode implements AutoCloseable {
   public final McpEdge edge;
   final URI uri;
   private final Path tempDir;
+  private WebSocketEndpoint webSocket;
+
+  /** The WebSocket endpoint of this node's HTTP listener. */
+  WebSocketEndpoint webSocket() {
+    return webSocket;
+  }
 
   private TestNode(ErlmcpNode node, TestServer server, McpEdge edge, URI uri, Path tempDir) {
     this.node = node;
@@ -86,6 +92,7 @@ public final class TestNode implements AutoCloseable {
     checkConfig(config);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     AtomicReference<McpEdge> edge = new AtomicReference<>();
+    AtomicReference<WebSocketEndpoint> ws = new AtomicReference<>();
     ErlmcpNode node =
         ErlmcpNode.start(
             name,
@@ -98,13 +105,19 @@ public final class TestNode implements AutoCloseable {
                       McpEdge e = new McpEdge(core, new Metrics());
                       edge.set(e);
                       return HttpTransport.create(
-                          core, e, HttpSettings.from(config).withAddress("127.0.0.1", 0), bound);
+                          core,
+                          e,
+                          HttpSettings.from(config).withAddress("127.0.0.1", 0),
+                          bound,
+                          ws::set);
                     })),
             Duration.ofSeconds(30));
     try {
       InetSocketAddress addr = bound.get(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + addr.getPort() + "/mcp");
-      return new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
+      TestNode t = new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
+      t.webSocket = ws.get();
+      return t;
     } catch (Exception e) {
       node.close();
       throw new IllegalStateException("HTTP transport did not bind", e);
