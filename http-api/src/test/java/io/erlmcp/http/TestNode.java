@@ -31,6 +31,13 @@ public final class TestNode implements AutoCloseable {
   private final Path tempDir;
   private WebSocketEndpoint webSocket;
 
+  private int tcpPort;
+
+  /** The port of this node's TCP listener (nodes started with {@link #startWithTcp}). */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
   /** The WebSocket endpoint of this node's HTTP listener. */
   WebSocketEndpoint webSocket() {
     return webSocket;
@@ -60,6 +67,15 @@ public final class TestNode implements AutoCloseable {
 
   /** A node with the in-memory journal. */
   public static TestNode start(String name, String extra) {
+    return start(name, extra, false);
+  }
+
+  /** A node with the in-memory journal and a TCP listener (erlmcp.tcp settings) too. */
+  public static TestNode startWithTcp(String name, String extra) {
+    return start(name, extra, true);
+  }
+
+  private static TestNode start(String name, String extra, boolean tcp) {
     Path dir = tempDir();
     Config config =
         ConfigFactory.parseString(
@@ -71,7 +87,7 @@ public final class TestNode implements AutoCloseable {
                     + "\"\n")
             .withFallback(ConfigFactory.load())
             .resolve();
-    return start(name, config, TestServer.create(), dir, true);
+    return start(name, config, TestServer.create(), dir, true, tcp);
   }
 
   /** A node on the embedded H2 journal in {@code journalDir} (survives restarts). */
@@ -84,39 +100,51 @@ public final class TestNode implements AutoCloseable {
                 + "\"\n");
     Config config = PersistenceConfig.forMode(PersistenceConfig.Mode.EMBEDDED, app);
     PersistenceConfig.prepare(config);
-    return start(name, config, TestServer.create(), journalDir, false);
+    return start(name, config, TestServer.create(), journalDir, false, false);
   }
 
   private static TestNode start(
-      String name, Config config, TestServer server, Path dir, boolean ownsDir) {
+      String name, Config config, TestServer server, Path dir, boolean ownsDir, boolean tcp) {
     checkConfig(config);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+    CompletableFuture<InetSocketAddress> tcpBound = new CompletableFuture<>();
+    List<Guardian.TransportSpec> specs = new java.util.ArrayList<>();
     AtomicReference<McpEdge> edge = new AtomicReference<>();
     AtomicReference<WebSocketEndpoint> ws = new AtomicReference<>();
+    specs.add(
+        new Guardian.TransportSpec(
+            "http",
+            core -> {
+              McpEdge e = new McpEdge(core, new Metrics());
+              edge.set(e);
+              return HttpTransport.create(
+                  core, e, HttpSettings.from(config).withAddress("127.0.0.1", 0), bound, ws::set);
+            }));
+    if (tcp) {
+      specs.add(
+          new Guardian.TransportSpec(
+              "tcp",
+              core ->
+                  io.erlmcp.transport.TcpTransport.create(
+                      new McpEdge(core, new Metrics()),
+                      io.erlmcp.transport.TcpSettings.from(config).withAddress("127.0.0.1", 0),
+                      tcpBound)));
+    }
     ErlmcpNode node =
         ErlmcpNode.start(
             name,
             config,
             server.server,
-            List.of(
-                new Guardian.TransportSpec(
-                    "http",
-                    core -> {
-                      McpEdge e = new McpEdge(core, new Metrics());
-                      edge.set(e);
-                      return HttpTransport.create(
-                          core,
-                          e,
-                          HttpSettings.from(config).withAddress("127.0.0.1", 0),
-                          bound,
-                          ws::set);
-                    })),
+            specs,
             Duration.ofSeconds(30));
     try {
       InetSocketAddress addr = bound.get(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + addr.getPort() + "/mcp");
       TestNode t = new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
       t.webSocket = ws.get();
+      if (tcp) {
+        t.tcpPort = tcpBound.get(30, TimeUnit.SECONDS).getPort();
+      }
       return t;
     } catch (Exception e) {
       node.close();
