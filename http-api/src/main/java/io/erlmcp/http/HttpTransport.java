@@ -32,13 +32,16 @@ public final class HttpTransport {
     return create(core, edge, settings, bound, ws -> {});
   }
 
-  /** As above; {@code endpoints} is given the listener's WebSocket endpoint (for tests). */
+  /** What a listener serves besides Streamable HTTP (tests look at their counters). */
+  public record Endpoints(WebSocketEndpoint webSocket, LegacySse legacySse) {}
+
+  /** As above; {@code endpoints} is given the listener's other endpoints (for tests). */
   public static Behavior<Command> create(
       Core core,
       McpEdge edge,
       HttpSettings settings,
       CompletableFuture<InetSocketAddress> bound,
-      java.util.function.Consumer<WebSocketEndpoint> endpoints) {
+      java.util.function.Consumer<Endpoints> endpoints) {
     return Behaviors.setup(
         ctx -> {
           Materializer mat = Materializer.createMaterializer(ctx.getSystem());
@@ -46,14 +49,17 @@ public final class HttpTransport {
           WebSocketEndpoint ws =
               new WebSocketEndpoint(
                   edge, settings, WebSocketSettings.from(core.config()), mat);
-          endpoints.accept(ws);
-          Route route = mcp.route().orElse(ws.route());
+          LegacySse legacy =
+              new LegacySse(edge, settings, LegacySseSettings.from(core.config()), mat);
+          endpoints.accept(new Endpoints(ws, legacy));
+          // Legacy SSE first: it takes only GETs without a session and POSTs with ?sessionId=.
+          Route route = legacy.route().orElse(mcp.route()).orElse(ws.route());
           ctx.pipeToSelf(
               Http.get(ctx.getSystem())
                   .newServerAt(settings.host(), settings.port())
                   .bind(route),
               (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
-          return starting(ctx, settings, bound, mcp, ws);
+          return starting(ctx, settings, bound, mcp, ws, legacy);
         });
   }
 
@@ -62,7 +68,8 @@ public final class HttpTransport {
       HttpSettings settings,
       CompletableFuture<InetSocketAddress> bound,
       StreamableHttp mcp,
-      WebSocketEndpoint ws) {
+      WebSocketEndpoint ws,
+      LegacySse legacy) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
@@ -74,7 +81,7 @@ public final class HttpTransport {
                       b.binding().localAddress().getPort(),
                       settings.path());
               bound.complete(b.binding().localAddress());
-              return running(b.binding(), mcp, ws);
+              return running(b.binding(), mcp, ws, legacy);
             })
         .onMessage(
             BindFailed.class,
@@ -93,13 +100,14 @@ public final class HttpTransport {
   }
 
   private static Behavior<Command> running(
-      ServerBinding binding, StreamableHttp mcp, WebSocketEndpoint ws) {
+      ServerBinding binding, StreamableHttp mcp, WebSocketEndpoint ws, LegacySse legacy) {
     return Behaviors.receive(Command.class)
         .onSignal(
             PostStop.class,
             s -> {
               mcp.close();
               ws.shutdown();
+              legacy.shutdown();
               binding.unbind();
               return Behaviors.same();
             })

@@ -29,7 +29,7 @@ public final class TestNode implements AutoCloseable {
   public final McpEdge edge;
   final URI uri;
   private final Path tempDir;
-  private WebSocketEndpoint webSocket;
+  private HttpTransport.Endpoints endpoints;
 
   private int tcpPort;
 
@@ -40,7 +40,12 @@ public final class TestNode implements AutoCloseable {
 
   /** The WebSocket endpoint of this node's HTTP listener. */
   WebSocketEndpoint webSocket() {
-    return webSocket;
+    return endpoints.webSocket();
+  }
+
+  /** The legacy HTTP+SSE endpoint of this node's HTTP listener. */
+  LegacySse legacySse() {
+    return endpoints.legacySse();
   }
 
   private TestNode(ErlmcpNode node, TestServer server, McpEdge edge, URI uri, Path tempDir) {
@@ -110,7 +115,7 @@ public final class TestNode implements AutoCloseable {
     CompletableFuture<InetSocketAddress> tcpBound = new CompletableFuture<>();
     List<Guardian.TransportSpec> specs = new java.util.ArrayList<>();
     AtomicReference<McpEdge> edge = new AtomicReference<>();
-    AtomicReference<WebSocketEndpoint> ws = new AtomicReference<>();
+    AtomicReference<HttpTransport.Endpoints> ws = new AtomicReference<>();
     specs.add(
         new Guardian.TransportSpec(
             "http",
@@ -141,7 +146,7 @@ public final class TestNode implements AutoCloseable {
       InetSocketAddress addr = bound.get(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + addr.getPort() + "/mcp");
       TestNode t = new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
-      t.webSocket = ws.get();
+      t.endpoints = ws.get();
       if (tcp) {
         t.tcpPort = tcpBound.get(30, TimeUnit.SECONDS).getPort();
       }
