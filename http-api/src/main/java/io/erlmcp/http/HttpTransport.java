@@ -54,12 +54,26 @@ public final class HttpTransport {
           endpoints.accept(new Endpoints(ws, legacy));
           // Legacy SSE first: it takes only GETs without a session and POSTs with ?sessionId=.
           Route route = legacy.route().orElse(mcp.route()).orElse(ws.route());
+          java.util.Optional<io.erlmcp.transport.TlsSettings> tls =
+              io.erlmcp.transport.TlsSettings.from(core.config(), "erlmcp.http.tls");
+          java.util.concurrent.CompletionStage<ServerBinding> binding;
+          try {
+            org.apache.pekko.http.javadsl.ServerBuilder server =
+                Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port());
+            if (tls.isPresent()) {
+              javax.net.ssl.SSLContext sslContext = tls.get().context();
+              server =
+                  server.enableHttps(
+                      org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(
+                          () -> tls.get().engine(sslContext)));
+            }
+            binding = server.bind(route);
+          } catch (IllegalArgumentException e) {
+            binding = java.util.concurrent.CompletableFuture.failedFuture(e);
+          }
           ctx.pipeToSelf(
-              Http.get(ctx.getSystem())
-                  .newServerAt(settings.host(), settings.port())
-                  .bind(route),
-              (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
-          return starting(ctx, settings, bound, mcp, ws, legacy);
+              binding, (b, err) -> err == null ? new Bound(b) : new BindFailed(err));
+          return starting(ctx, settings, bound, mcp, ws, legacy, tls.isPresent());
         });
   }
 
@@ -69,14 +83,16 @@ public final class HttpTransport {
       CompletableFuture<InetSocketAddress> bound,
       StreamableHttp mcp,
       WebSocketEndpoint ws,
-      LegacySse legacy) {
+      LegacySse legacy,
+      boolean tls) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
             b -> {
               ctx.getLog()
                   .info(
-                      "MCP Streamable HTTP listening on http://{}:{}/{}",
+                      "MCP Streamable HTTP listening on {}://{}:{}/{}",
+                      tls ? "https" : "http",
                       b.binding().localAddress().getHostString(),
                       b.binding().localAddress().getPort(),
                       settings.path());
