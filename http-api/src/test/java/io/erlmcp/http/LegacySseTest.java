@@ -12,10 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,32 +42,8 @@ class LegacySseTest {
     }
   }
 
-  private static Path sdk() {
-    Path p = Path.of("..", "tools", "js", "node_modules", "@modelcontextprotocol", "sdk").toAbsolutePath().normalize();
-    assertTrue(
-        Files.isDirectory(p), "the official TypeScript SDK is missing: run tools/js/setup.sh (" + p + ")");
-    return p;
-  }
-
-  /** Runs the SDK's SSEClientTransport against {@code url}; its output steps by name. */
   private static Map<String, JsonNode> runNodeClient(String url) throws Exception {
-    Path script = Path.of("src", "test", "resources", "legacy-sse-client.cjs").toAbsolutePath();
-    Process p =
-        new ProcessBuilder("node", script.toString(), sdk().toString(), url)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    Map<String, JsonNode> steps = new HashMap<>();
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        JsonNode n = Json.parse(line);
-        steps.put(n.path("step").asText(), n.path("value"));
-      }
-    }
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node client did not finish");
-    assertEquals(0, p.exitValue(), "node client failed; steps so far: " + steps);
-    return steps;
+    return NodeSdkClient.run("legacy-sse-client.cjs", url);
   }
 
   @Test

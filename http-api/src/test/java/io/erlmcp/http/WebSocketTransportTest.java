@@ -92,6 +92,17 @@ class WebSocketTransportTest {
   }
 
   @Test
+  void theOfficialTypeScriptWebSocketClientTransportWorks() throws Exception {
+    java.util.Map<String, JsonNode> s =
+        NodeSdkClient.run("websocket-client.cjs", ws.toString(), "--experimental-websocket");
+    assertEquals("test-server", s.get("version").path("name").asText());
+    assertTrue(s.get("tools").toString().contains("\"echo\""), s.toString());
+    assertEquals("ws hello", s.get("echo").asText());
+    assertEquals("sampled: ws says ping", s.get("sample").asText());
+    assertTrue(s.get("closed").asBoolean());
+  }
+
+  @Test
   void malformedJsonIsAnsweredAndTheConnectionStays() throws Exception {
     try (WsClient c = session("ws-bad-json")) {
       c.send("{not json");
