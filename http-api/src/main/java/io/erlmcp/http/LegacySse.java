@@ -116,24 +116,14 @@ public final class LegacySse extends AllDirectives {
   }
 
   private Route checked(HttpRequest req, java.util.function.Supplier<Route> inner) {
-    Optional<String> origin = req.getHeader("Origin").map(h -> h.value());
-    if (origin.isPresent() && !settings.originAllowed(origin.get())) {
-      return complete(
-          error(
-              StatusCodes.FORBIDDEN,
-              JsonRpcError.invalidRequest("Origin " + origin.get() + " is not allowed")));
-    }
-    return inner.get();
+    Optional<HttpResponse> refused = HttpErrors.originRefused(req, settings);
+    return refused.isPresent() ? complete(refused.get()) : inner.get();
   }
 
   private HttpResponse openStream() {
     if (open.incrementAndGet() > limits.maxConnections()) {
       open.decrementAndGet();
-      return error(
-              StatusCodes.SERVICE_UNAVAILABLE,
-              JsonRpcError.internalError(
-                  "Too many SSE streams (" + limits.maxConnections() + ")"))
-          .addHeader(RawHeader.create("Retry-After", "1"));
+      return HttpErrors.tooMany("SSE streams", limits.maxConnections());
     }
     String id = newId();
     var q = Source.<ByteString>queue(settings.sseBufferSize()).preMaterialize(mat);
@@ -198,11 +188,8 @@ public final class LegacySse extends AllDirectives {
         JsonRpcError.invalidRequest("Request body larger than " + settings.maxBodyBytes() + " bytes"));
   }
 
-  private HttpResponse error(StatusCode status, JsonRpcError err) {
-    return HttpResponse.create()
-        .withStatus(status)
-        .withEntity(
-            ContentTypes.APPLICATION_JSON, codec.encode(new JsonRpcMessage.ErrorResponse(null, err)));
+  private static HttpResponse error(StatusCode status, JsonRpcError err) {
+    return HttpErrors.error(status, err);
   }
 
   private static CompletionStage<HttpResponse> done(HttpResponse r) {

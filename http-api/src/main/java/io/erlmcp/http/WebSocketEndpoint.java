@@ -27,12 +27,10 @@ import org.apache.pekko.http.impl.engine.ws.Protocol;
 import org.apache.pekko.http.impl.engine.ws.UpgradeToWebSocketLowLevel;
 import org.apache.pekko.http.impl.engine.ws.WebSocket;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -115,11 +113,9 @@ public final class WebSocketEndpoint extends AllDirectives {
 
   @SuppressWarnings("unchecked")
   private HttpResponse handshake(HttpRequest req) {
-    Optional<String> origin = req.getHeader("Origin").map(h -> h.value());
-    if (origin.isPresent() && !http.originAllowed(origin.get())) {
-      return error(
-          StatusCodes.FORBIDDEN,
-          JsonRpcError.invalidRequest("Origin " + origin.get() + " is not allowed"));
+    Optional<HttpResponse> refused = HttpErrors.originRefused(req, http);
+    if (refused.isPresent()) {
+      return refused.get();
     }
     Optional<WebSocketUpgrade> upgrade = req.getAttribute(AttributeKeys.webSocketUpgrade);
     if (upgrade.isEmpty() || !(upgrade.get() instanceof UpgradeToWebSocketLowLevel lowLevel)) {
@@ -142,21 +138,14 @@ public final class WebSocketEndpoint extends AllDirectives {
     }
     if (open.incrementAndGet() > settings.maxConnections()) {
       open.decrementAndGet();
-      return error(
-              StatusCodes.SERVICE_UNAVAILABLE,
-              JsonRpcError.internalError(
-                  "Too many WebSocket connections (" + settings.maxConnections() + ")"))
-          .addHeader(RawHeader.create("Retry-After", "1"));
+      return HttpErrors.tooMany("WebSocket connections", settings.maxConnections());
     }
     Connection c = new Connection();
     return (HttpResponse) lowLevel.handleFrames(c.frameFlow(), subprotocol);
   }
 
-  private HttpResponse error(StatusCode status, JsonRpcError err) {
-    return HttpResponse.create()
-        .withStatus(status)
-        .withEntity(
-            ContentTypes.APPLICATION_JSON, codec.encode(new JsonRpcMessage.ErrorResponse(null, err)));
+  private static HttpResponse error(StatusCode status, JsonRpcError err) {
+    return HttpErrors.error(status, err);
   }
 
   private static FiniteDuration finite(Duration d) {

@@ -60,6 +60,11 @@ public final class TcpTransport {
     this.system = system;
   }
 
+  /** Open connections on this listener. */
+  public int openConnections() {
+    return open.get();
+  }
+
   public sealed interface Command {}
 
   private record Bound(Tcp.ServerBinding binding) implements Command {}
@@ -68,9 +73,19 @@ public final class TcpTransport {
 
   public static Behavior<Command> create(
       McpEdge edge, TcpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+    return create(edge, settings, bound, t -> {});
+  }
+
+  /** As above; {@code started} is given the transport (tests read its connection count). */
+  public static Behavior<Command> create(
+      McpEdge edge,
+      TcpSettings settings,
+      CompletableFuture<InetSocketAddress> bound,
+      java.util.function.Consumer<TcpTransport> started) {
     return Behaviors.setup(
         ctx -> {
           TcpTransport t = new TcpTransport(edge, settings, ctx.getSystem());
+          started.accept(t);
           Materializer mat = Materializer.createMaterializer(ctx.getSystem());
           CompletionStage<Tcp.ServerBinding> binding;
           try {

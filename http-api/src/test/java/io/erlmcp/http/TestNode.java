@@ -32,10 +32,28 @@ public final class TestNode implements AutoCloseable {
   private HttpTransport.Endpoints endpoints;
 
   private int tcpPort;
+  private io.erlmcp.transport.TcpTransport tcp;
+
+  /** The TCP listener (nodes started with {@link #startWithTcp}). */
+  public io.erlmcp.transport.TcpTransport tcp() {
+    return tcp;
+  }
 
   /** The port of this node's TCP listener (nodes started with {@link #startWithTcp}). */
   public int tcpPort() {
     return tcpPort;
+  }
+
+  /** Waits (up to 15 s) until {@code count} is at most {@code n}, else fails the test. */
+  public static void awaitAtMost(java.util.function.IntSupplier count, int n, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (count.getAsInt() > n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    if (count.getAsInt() > n) {
+      throw new AssertionError(what + ": " + count.getAsInt() + " still open, expected <= " + n);
+    }
   }
 
   /** The WebSocket endpoint of this node's HTTP listener. */
@@ -113,6 +131,7 @@ public final class TestNode implements AutoCloseable {
     checkConfig(config);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
     CompletableFuture<InetSocketAddress> tcpBound = new CompletableFuture<>();
+    AtomicReference<io.erlmcp.transport.TcpTransport> tcpTransport = new AtomicReference<>();
     List<Guardian.TransportSpec> specs = new java.util.ArrayList<>();
     AtomicReference<McpEdge> edge = new AtomicReference<>();
     AtomicReference<HttpTransport.Endpoints> ws = new AtomicReference<>();
@@ -133,7 +152,8 @@ public final class TestNode implements AutoCloseable {
                   io.erlmcp.transport.TcpTransport.create(
                       new McpEdge(core, new Metrics()),
                       io.erlmcp.transport.TcpSettings.from(config).withAddress("127.0.0.1", 0),
-                      tcpBound)));
+                      tcpBound,
+                      tcpTransport::set)));
     }
     ErlmcpNode node =
         ErlmcpNode.start(
@@ -149,6 +169,7 @@ public final class TestNode implements AutoCloseable {
       t.endpoints = ws.get();
       if (tcp) {
         t.tcpPort = tcpBound.get(30, TimeUnit.SECONDS).getPort();
+        t.tcp = tcpTransport.get();
       }
       return t;
     } catch (Exception e) {

@@ -1,9 +1,6 @@
 package io.erlmcp.http;
 
-import static io.erlmcp.transport.Mcp.INITIALIZED;
 import static io.erlmcp.transport.Mcp.initialize;
-import static io.erlmcp.transport.Mcp.req;
-import static io.erlmcp.transport.Mcp.result;
 import static io.erlmcp.transport.Mcp.toolCall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.erlmcp.runtime.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** MCP over WebSocket with a real client: sessions, server requests, limits and close codes. */
@@ -42,6 +39,7 @@ class WebSocketTransportTest {
                 + "\nerlmcp.websocket.max-connections = " + MAX_CONNECTIONS
                 + "\nerlmcp.websocket.outgoing-buffer = 16"
                 + "\nerlmcp.websocket.idle-timeout = 4s"
+                + "\nerlmcp.websocket.keep-alive = 1s"
                 + "\nerlmcp.websocket.close-timeout = 3s\n");
     ws = URI.create("ws://127.0.0.1:" + node.uri.getPort() + "/ws");
   }
@@ -53,14 +51,17 @@ class WebSocketTransportTest {
     }
   }
 
+  /** Each test starts with no connection of an earlier one still counted against the bound. */
+  @BeforeEach
+  void noConnectionsLeft() throws InterruptedException {
+    waitForConnections(0);
+  }
+
   /** Connects and initializes a session; the handshake must have selected subprotocol mcp. */
   private static WsClient session(String name) throws Exception {
     WsClient c = WsClient.connect(http, ws);
     assertEquals("mcp", c.ws.getSubprotocol());
-    c.send(initialize(0, name));
-    JsonNode init = c.response(0);
-    assertEquals("2025-11-25", init.path("result").path("protocolVersion").asText(), init.toString());
-    c.send(INITIALIZED);
+    c.initialize(name);
     return c;
   }
 
@@ -81,34 +82,19 @@ class WebSocketTransportTest {
       assertEquals("done 3", TestServer.textOf(m).asText());
 
       // sampling: the server asks the client on the socket, the client answers on it
-      c.send(toolCall(3, "sample", Json.object().put("prompt", "hi")));
-      JsonNode ask = c.read();
-      assertEquals("sampling/createMessage", ask.path("method").asText(), ask.toString());
-      ObjectNode answer = Json.object().put("role", "assistant").put("model", "test");
-      answer.putObject("content").put("type", "text").put("text", "from the client");
-      c.send(result(ask.get("id"), answer));
-      assertEquals("sampled: from the client", TestServer.textOf(c.response(3)).asText());
+      c.samplingRoundTrip(3, "from the client");
     }
   }
 
   @Test
   void theOfficialTypeScriptWebSocketClientTransportWorks() throws Exception {
-    java.util.Map<String, JsonNode> s =
-        NodeSdkClient.run("websocket-client.cjs", ws.toString(), "--experimental-websocket");
-    assertEquals("test-server", s.get("version").path("name").asText());
-    assertTrue(s.get("tools").toString().contains("\"echo\""), s.toString());
-    assertEquals("ws hello", s.get("echo").asText());
-    assertEquals("sampled: ws says ping", s.get("sample").asText());
-    assertTrue(s.get("closed").asBoolean());
+    NodeSdkClient.assertFullSession("websocket", NodeSdkClient.run("websocket", ws.toString()));
   }
 
   @Test
   void malformedJsonIsAnsweredAndTheConnectionStays() throws Exception {
     try (WsClient c = session("ws-bad-json")) {
-      c.send("{not json");
-      assertEquals(-32700, c.read().path("error").path("code").asInt());
-      c.send(req(4, "ping", null));
-      assertTrue(c.response(4).has("result"));
+      c.malformedJsonThenPing(4);
     }
   }
 
@@ -164,19 +150,12 @@ class WebSocketTransportTest {
   void anAbruptDisconnectCancelsItsRequestsOnlyAndOthersCarryOn() throws Exception {
     try (WsClient other = session("ws-other")) {
       WsClient gone = session("ws-gone");
-      gone.send(toolCall(7, "slow", Json.object().put("ms", 20_000)));
-      String started = node.server.slowStarted.poll(10, TimeUnit.SECONDS);
-      assertEquals("7", started);
-      gone.ws.abort();
-      assertEquals("7", node.server.slowCancelled.poll(10, TimeUnit.SECONDS));
-      other.send(toolCall(8, "echo", Json.object().put("text", "unaffected")));
-      assertEquals("unaffected", TestServer.textOf(other.response(8)).asText());
+      io.erlmcp.transport.MessageClient.abruptDisconnect(gone, gone.ws::abort, other, node.server, 7);
     }
   }
 
   @Test
   void connectionsBeyondTheBoundAreRefusedWith503() throws Exception {
-    waitForConnections(0);
     List<WsClient> open = new ArrayList<>();
     try {
       for (int i = 0; i < MAX_CONNECTIONS; i++) {
@@ -196,9 +175,11 @@ class WebSocketTransportTest {
   }
 
   @Test
-  void anIdleConnectionIsClosedWith1001() throws Exception {
+  void anIdleConnectionIsPingedThenClosedWith1001() throws Exception {
     try (WsClient c = session("ws-idle")) {
       String close = c.awaitClose();
+      // keep-alive 1 s, idle timeout 4 s: pings came, and did not count as activity
+      assertTrue(c.pings.get() >= 2, "pings: " + c.pings.get());
       assertTrue(close.startsWith("1001 "), close);
       assertTrue(close.contains("idle"), close);
     }
@@ -214,11 +195,6 @@ class WebSocketTransportTest {
   }
 
   private static void waitForConnections(int n) throws InterruptedException {
-    WebSocketEndpoint ep = node.webSocket();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (ep.openConnections() > n && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertTrue(ep.openConnections() <= n, "open: " + ep.openConnections());
+    TestNode.awaitAtMost(node.webSocket()::openConnections, n, "WebSocket connections");
   }
 }

@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
  * close code and reason into a future. With {@code reading = false} it takes nothing from the
  * socket until {@link #startReading()} (a slow reader).
  */
-final class WsClient implements AutoCloseable {
+final class WsClient implements io.erlmcp.transport.MessageClient, AutoCloseable {
   final WebSocket ws;
   final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   /** "code reason" of the server's close frame. */
   final CompletableFuture<String> closed = new CompletableFuture<>();
+  /** Ping frames received from the server. */
+  final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
 
   private WsClient(WebSocket ws) {
     this.ws = ws;
@@ -47,11 +49,13 @@ final class WsClient implements AutoCloseable {
     return connect(http, uri, true, "mcp");
   }
 
-  void send(String text) {
+  @Override
+  public void send(String text) {
     ws.sendText(text, true).join();
   }
 
-  JsonNode read() throws InterruptedException {
+  @Override
+  public JsonNode read() throws InterruptedException {
     String m = messages.poll(10, TimeUnit.SECONDS);
     if (m == null) {
       fail("no WebSocket message within 10 s");
@@ -59,16 +63,6 @@ final class WsClient implements AutoCloseable {
     JsonNode n = Json.parse(m);
     assertTrue(n.isObject(), m);
     return n;
-  }
-
-  /** The next message that is the response with this id (notifications before it skipped). */
-  JsonNode response(int id) throws InterruptedException {
-    while (true) {
-      JsonNode n = read();
-      if (n.has("id") && n.path("id").asInt(-1) == id && !n.has("method")) {
-        return n;
-      }
-    }
   }
 
   void startReading() {
@@ -109,6 +103,12 @@ final class WsClient implements AutoCloseable {
         client.thenAccept(c -> c.messages.add(m));
       }
       return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+      client.thenAccept(c -> c.pings.incrementAndGet());
+      return WebSocket.Listener.super.onPing(webSocket, message);
     }
 
     @Override

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * end of the stream into a future. With {@code reading = false} nothing is read until {@link
  * #startReading()} (a slow reader).
  */
-public final class LineClient implements AutoCloseable {
+public final class LineClient implements MessageClient, AutoCloseable {
   public final Socket socket;
   public final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   /** Completes when the server ends the stream: "eof" or "error ...". */
@@ -64,11 +64,13 @@ public final class LineClient implements AutoCloseable {
     t.start();
   }
 
+  @Override
   public void send(String line) throws IOException {
     out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     out.flush();
   }
 
+  @Override
   public JsonNode read() throws InterruptedException {
     String l = lines.poll(10, TimeUnit.SECONDS);
     if (l == null) {
@@ -77,24 +79,6 @@ public final class LineClient implements AutoCloseable {
     JsonNode n = Json.parse(l);
     assertTrue(n.isObject(), l);
     return n;
-  }
-
-  /** The next message that is the response with this id (notifications skipped). */
-  public JsonNode response(int id) throws InterruptedException {
-    while (true) {
-      JsonNode n = read();
-      if (n.path("id").asInt(-1) == id && !n.has("method")) {
-        return n;
-      }
-    }
-  }
-
-  /** Initializes a session (2025-11-25) on this connection. */
-  public void initialize(String name) throws Exception {
-    send(Mcp.initialize(0, name));
-    JsonNode r = response(0);
-    assertTrue(r.has("result"), r.toString());
-    send(Mcp.INITIALIZED);
   }
 
   public String awaitEnd() throws Exception {

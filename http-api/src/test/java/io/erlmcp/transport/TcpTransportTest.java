@@ -1,13 +1,11 @@
 package io.erlmcp.transport;
 
 import static io.erlmcp.transport.Mcp.req;
-import static io.erlmcp.transport.Mcp.result;
 import static io.erlmcp.transport.Mcp.toolCall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.erlmcp.http.TestNode;
 import io.erlmcp.http.TestServer;
 import io.erlmcp.runtime.Json;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** MCP over TCP with real sockets: framing, limits, slow readers and abrupt disconnects. */
@@ -43,6 +42,12 @@ class TcpTransportTest {
     }
   }
 
+  /** Each test starts with no connection of an earlier one still counted against the bound. */
+  @BeforeEach
+  void noConnectionsLeft() throws InterruptedException {
+    TestNode.awaitAtMost(node.tcp()::openConnections, 0, "TCP connections");
+  }
+
   private static LineClient session(String name) throws Exception {
     LineClient c = LineClient.connect(node.tcpPort());
     c.initialize(name);
@@ -54,17 +59,8 @@ class TcpTransportTest {
     try (LineClient c = session("tcp-basic")) {
       c.send(toolCall(1, "echo", Json.object().put("text", "over tcp")));
       assertEquals("over tcp", TestServer.textOf(c.response(1)).asText());
-      c.send(toolCall(3, "sample", Json.object().put("prompt", "hi")));
-      JsonNode ask = c.read();
-      assertEquals("sampling/createMessage", ask.path("method").asText(), ask.toString());
-      ObjectNode answer = Json.object().put("role", "assistant").put("model", "test");
-      answer.putObject("content").put("type", "text").put("text", "tcp client");
-      c.send(result(ask.get("id"), answer));
-      assertEquals("sampled: tcp client", TestServer.textOf(c.response(3)).asText());
-      c.send("{oops");
-      assertEquals(-32700, c.read().path("error").path("code").asInt());
-      c.send(req(4, "ping", null));
-      assertTrue(c.response(4).has("result"));
+      c.samplingRoundTrip(3, "tcp client");
+      c.malformedJsonThenPing(4);
     }
   }
 
@@ -120,13 +116,15 @@ class TcpTransportTest {
   void anAbruptDisconnectCancelsItsRequestsOnly() throws Exception {
     try (LineClient other = session("tcp-other")) {
       LineClient gone = session("tcp-gone");
-      gone.send(toolCall(17, "slow", Json.object().put("ms", 20_000)));
-      assertEquals("17", node.server.slowStarted.poll(10, TimeUnit.SECONDS));
-      gone.socket.setSoLinger(true, 0); // close with RST
-      gone.close();
-      assertEquals("17", node.server.slowCancelled.poll(10, TimeUnit.SECONDS));
-      other.send(toolCall(18, "echo", Json.object().put("text", "fine")));
-      assertEquals("fine", TestServer.textOf(other.response(18)).asText());
+      MessageClient.abruptDisconnect(
+          gone,
+          () -> {
+            gone.socket.setSoLinger(true, 0); // close with RST
+            gone.close();
+          },
+          other,
+          node.server,
+          17);
     }
   }
 
@@ -134,7 +132,6 @@ class TcpTransportTest {
   void connectionsBeyondTheBoundGetAnErrorAndAreClosed() throws Exception {
     List<LineClient> open = new ArrayList<>();
     try {
-      Thread.sleep(500); // connections of earlier tests finish closing
       for (int i = 0; i < MAX_CONNECTIONS; i++) {
         LineClient c = LineClient.connect(node.tcpPort());
         c.send(req(1, "ping", null));

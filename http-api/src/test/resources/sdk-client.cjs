@@ -1,20 +1,28 @@
-// The official TypeScript SDK's SSEClientTransport (the 2024-11-05 HTTP+SSE transport) against
-// an erlmcp listener. Usage: node legacy-sse-client.cjs SDK_DIR URL
+// The official TypeScript SDK's client over SSEClientTransport (2024-11-05 HTTP+SSE) or
+// WebSocketClientTransport against an erlmcp listener.
+// Usage: node [--experimental-websocket] sdk-client.cjs sse|websocket SDK_DIR URL
 // Prints one JSON line per step to stdout; exits non-zero on any failure.
 'use strict';
 const path = require('path');
-const sdk = process.argv[2];
-const url = process.argv[3];
+const [kind, sdk, url] = process.argv.slice(2);
 const { Client } = require(path.join(sdk, 'dist/cjs/client/index.js'));
-const { SSEClientTransport } = require(path.join(sdk, 'dist/cjs/client/sse.js'));
 const { CreateMessageRequestSchema } = require(path.join(sdk, 'dist/cjs/types.js'));
 
 function out(step, value) {
   process.stdout.write(JSON.stringify({ step, value }) + '\n');
 }
 
+function transport() {
+  if (kind === 'sse') {
+    const { SSEClientTransport } = require(path.join(sdk, 'dist/cjs/client/sse.js'));
+    return new SSEClientTransport(new URL(url));
+  }
+  const { WebSocketClientTransport } = require(path.join(sdk, 'dist/cjs/client/websocket.js'));
+  return new WebSocketClientTransport(new URL(url));
+}
+
 (async () => {
-  const client = new Client({ name: 'legacy-sse-interop', version: '1.0.0' },
+  const client = new Client({ name: kind + '-interop', version: '1.0.0' },
     { capabilities: { sampling: {} } });
   client.setRequestHandler(CreateMessageRequestSchema, async (req) => ({
     role: 'assistant',
@@ -25,13 +33,13 @@ function out(step, value) {
   client.fallbackNotificationHandler = async (n) => {
     if (n.method === 'notifications/message') logs.push(n.params.data);
   };
-  const transport = new SSEClientTransport(new URL(url));
-  await client.connect(transport);
+  const t = transport();
+  await client.connect(t);
   out('version', client.getServerVersion());
-  out('endpoint', transport._endpoint ? transport._endpoint.pathname + transport._endpoint.search : null);
+  if (t._endpoint) out('endpoint', t._endpoint.pathname + t._endpoint.search);
   const tools = await client.listTools();
-  out('tools', tools.tools.map((t) => t.name).sort());
-  const echo = await client.callTool({ name: 'echo', arguments: { text: 'legacy hello' } });
+  out('tools', tools.tools.map((x) => x.name).sort());
+  const echo = await client.callTool({ name: 'echo', arguments: { text: kind + ' hello' } });
   out('echo', echo.content[0].text);
   const sample = await client.callTool({ name: 'sample', arguments: { prompt: 'ping' } });
   out('sample', sample.content[0].text);
@@ -42,6 +50,6 @@ function out(step, value) {
   await client.close();
   out('closed', true);
 })().catch((e) => {
-  process.stderr.write('legacy SSE client failed: ' + (e && e.stack ? e.stack : e) + '\n');
+  process.stderr.write(kind + ' client failed: ' + (e && e.stack ? e.stack : e) + '\n');
   process.exit(1);
 });
