@@ -179,7 +179,21 @@ public final class LegacySse extends AllDirectives {
               s.mcp.onDecoded(d);
               return HttpResponse.create().withStatus(StatusCodes.ACCEPTED);
             })
-        .exceptionally(e -> tooLarge());
+        .exceptionally(
+            e -> {
+              Throwable c = e;
+              while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+                c = c.getCause();
+              }
+              if (c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException
+                  || c instanceof org.apache.pekko.http.scaladsl.model.EntityStreamException) {
+                return tooLarge();
+              }
+              log.info("legacy SSE POST for stream {}: cannot read the body: {}", id, c.toString());
+              return error(
+                  StatusCodes.BAD_REQUEST,
+                  JsonRpcError.invalidRequest("Cannot read the request body: " + c.getMessage()));
+            });
   }
 
   private HttpResponse tooLarge() {

@@ -194,6 +194,20 @@ class WebSocketTransportTest {
     assertEquals(400, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
   }
 
+  @Test
+  void aBrowserOriginOutsideTheAllowListIsRefused() {
+    CompletionException e =
+        assertThrows(
+            CompletionException.class,
+            () ->
+                http.newWebSocketBuilder()
+                    .header("Origin", "https://evil.example")
+                    .subprotocols("mcp")
+                    .buildAsync(ws, new java.net.http.WebSocket.Listener() {})
+                    .join());
+    assertEquals(403, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+  }
+
   private static void waitForConnections(int n) throws InterruptedException {
     TestNode.awaitAtMost(node.webSocket()::openConnections, n, "WebSocket connections");
   }
