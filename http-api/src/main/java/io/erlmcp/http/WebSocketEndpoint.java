@@ -180,6 +180,8 @@ public final class WebSocketEndpoint extends AllDirectives {
     private final StringBuilder message = new StringBuilder();
     private final SharedKillSwitch kill = KillSwitches.shared("erlmcp-ws");
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean materialized = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
     private long messageBytes;
     private boolean discarding;
     private volatile long lastActivity = System.nanoTime();
@@ -224,19 +226,38 @@ public final class WebSocketEndpoint extends AllDirectives {
       Source<Object, NotUsed> out =
           controlQ.second().merge(dataOut, true).merge(ticks, true);
       connections.add(this);
+      // The slot taken at the handshake is released when the connection ends, or, if Pekko
+      // never runs this flow (the client went away between the 101 and the upgrade), after a
+      // grace period.
+      system
+          .scheduler()
+          .scheduleOnce(
+              Duration.ofSeconds(10),
+              () -> {
+                if (!materialized.get()) {
+                  release("the WebSocket upgrade never completed");
+                }
+              },
+              system.dispatcher());
       return Flow.fromSinkAndSourceCoupled(
               Sink.<FrameHandler.Output>foreach(this::onInput), out)
           .via(kill.flow())
           .watchTermination(
               (m, done) -> {
+                materialized.set(true);
                 done.whenComplete(
-                    (d, e) -> {
-                      connections.remove(this);
-                      open.decrementAndGet();
-                      mcp.close(e == null ? "WebSocket closed" : "WebSocket failed: " + e.getMessage());
-                    });
+                    (d, e) ->
+                        release(e == null ? "WebSocket closed" : "WebSocket failed: " + e.getMessage()));
                 return NotUsed.getInstance();
               });
+    }
+
+    private void release(String reason) {
+      if (released.compareAndSet(false, true)) {
+        connections.remove(this);
+        open.decrementAndGet();
+        mcp.close(reason);
+      }
     }
 
     private Object onTick(Object tick) {
