@@ -184,6 +184,9 @@ public final class TcpTransport {
     return ByteString.fromArrayUnsafe(codec.encode(m)).concat(NEWLINE);
   }
 
+  /** How long requests still running when the client half-closed may take to answer. */
+  private static final Duration EOF_GRACE = Duration.ofSeconds(10);
+
   /** How long input is still drained after an over-long line was answered. */
   private static final Duration LINGER = Duration.ofSeconds(2);
 
@@ -203,8 +206,13 @@ public final class TcpTransport {
       this.max = max;
     }
 
+    /** What follows the last newline, when the input ended (null: nothing, or dropping). */
+    synchronized byte[] rest() {
+      return dropping || line.size() == 0 ? null : line.toByteArray();
+    }
+
     @Override
-    public Iterable<Object> apply(ByteString chunk) {
+    public synchronized Iterable<Object> apply(ByteString chunk) {
       if (dropping) {
         return List.of();
       }
@@ -235,6 +243,9 @@ public final class TcpTransport {
     private BoundedSourceQueue<ByteString> out;
     private volatile long lastActivity = System.nanoTime();
     private volatile String endReason = "client disconnected";
+    private final java.util.concurrent.atomic.AtomicBoolean outputCompleted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private Lines lines;
 
     Connection(InetSocketAddress remote) {
       this.remote = remote;
@@ -245,9 +256,10 @@ public final class TcpTransport {
       var q = Source.<ByteString>queue(settings.outgoingBuffer()).preMaterialize(system);
       out = q.first();
       int maxLine = (int) Math.min(Integer.MAX_VALUE - 8, settings.maxLineBytes());
+      lines = new Lines(maxLine);
       Sink<ByteString, CompletionStage<Done>> in =
           Flow.of(ByteString.class)
-              .statefulMapConcat(() -> new Lines(maxLine))
+              .statefulMapConcat(() -> lines)
               .toMat(Sink.foreach(this::onLine), Keep.right());
       Cancellable idleCheck = scheduleIdleCheck();
       return Flow.fromSinkAndSourceMat(
@@ -286,16 +298,45 @@ public final class TcpTransport {
               null,
               JsonRpcError.invalidRequest(
                   "message longer than " + settings.maxLineBytes() + " bytes: closing")));
-      out.complete();
+      completeOutput();
       system.scheduler().scheduleOnce(LINGER, kill::shutdown, system.executionContext());
     }
 
     private void inputEnded(Done d, Throwable e) {
       if (e != null) {
         kill.abort(e);
-      } else {
-        // The client closed its side: nothing more will be asked; end now.
-        kill.shutdown();
+        return;
+      }
+      // The client closed its side (a half-close, as `printf ... | nc` does): a last line without
+      // a newline is still a message; what was asked is answered within a grace period, then
+      // our side closes too.
+      byte[] rest = lines.rest();
+      if (rest != null) {
+        mcp.onFrame(rest);
+      }
+      long deadline = System.nanoTime() + EOF_GRACE.toNanos();
+      Cancellable[] poll = new Cancellable[1];
+      poll[0] =
+          system
+              .scheduler()
+              .scheduleWithFixedDelay(
+                  Duration.ZERO,
+                  Duration.ofMillis(20),
+                  () -> {
+                    if (mcp.inFlight() == 0 || System.nanoTime() > deadline) {
+                      if (poll[0] != null) {
+                        poll[0].cancel();
+                      }
+                      completeOutput();
+                    }
+                  },
+                  system.executionContext());
+    }
+
+    /** Ends our side after what is queued has been written. Idempotent. */
+    private void completeOutput() {
+      if (outputCompleted.compareAndSet(false, true)) {
+        out.complete();
       }
     }
 

@@ -61,10 +61,23 @@ public interface MessageClient {
       MessageClient gone, Abort abort, MessageClient other, TestServer server, int id)
       throws Exception {
     gone.send(Mcp.toolCall(id, "slow", Json.object().put("ms", 20_000)));
-    assertEquals(String.valueOf(id), server.slowStarted.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+    awaitEntry(server.slowStarted, String.valueOf(id));
     abort.run();
-    assertEquals(String.valueOf(id), server.slowCancelled.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+    awaitEntry(server.slowCancelled, String.valueOf(id));
     other.echo(id + 1, "unaffected");
+  }
+
+  /** Waits up to 10 s for {@code entry} in a queue other tests' entries may share. */
+  private static void awaitEntry(java.util.concurrent.BlockingQueue<String> q, String entry)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      String e = q.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (entry.equals(e)) {
+        return;
+      }
+    }
+    throw new AssertionError("no '" + entry + "' within 10 s");
   }
 
   /** Drops a connection. */

@@ -165,6 +165,38 @@ class TcpTransportTest {
   }
 
   @Test
+  void aClientThatHalfClosesGetsItsAnswersThenTheEnd() throws Exception {
+    try (LineClient c = LineClient.connect(node.tcpPort())) {
+      c.send(Mcp.initialize(0, "tcp-half-close"));
+      c.send(Mcp.INITIALIZED);
+      c.send(toolCall(31, "slow", Json.object().put("ms", 300)));
+      // the last message without a newline, then the client's side is closed
+      c.socket
+          .getOutputStream()
+          .write(
+              toolCall(2, "echo", Json.object().put("text", "last"))
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      c.socket.shutdownOutput();
+      assertEquals("eof", c.awaitEnd());
+      java.util.Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+      for (String l : c.lines) {
+        JsonNode n = Json.parse(l);
+        if (n.has("id") && !n.has("method")) {
+          byId.put(n.path("id").asInt(), n);
+        }
+      }
+      assertTrue(byId.get(0).has("result"), byId.toString());
+      assertEquals("slow done", TestServer.textOf(byId.get(31)).asText(), byId.toString());
+      assertEquals("last", TestServer.textOf(byId.get(2)).asText(), byId.toString());
+      // other tests read these queues (closing the connection may still fire the finished
+      // request's cancellation token: its answer above is what counts)
+      assertTrue(node.server.slowStarted.remove("31"));
+      Thread.sleep(200);
+      node.server.slowCancelled.remove("31");
+    }
+  }
+
+  @Test
   void anIdleConnectionIsClosed() throws Exception {
     try (LineClient c = session("tcp-idle")) {
       long start = System.nanoTime();
