@@ -195,8 +195,12 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     boolean stdio = transport.stdio;
-    String httpAddress = stdio ? null : transport.listeners.http;
-    String tcpAddress = stdio ? null : transport.listeners.tcp;
+    String httpAddress = stdio || transport.listeners == null ? null : transport.listeners.http;
+    String tcpAddress = stdio || transport.listeners == null ? null : transport.listeners.tcp;
+    if (!stdio && httpAddress == null && tcpAddress == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "one of --stdio, --http HOST:PORT or --tcp HOST:PORT is required");
+    }
     InetSocketAddress httpAddr =
         httpAddress == null ? null : parseHostPort("--http", httpAddress);
     InetSocketAddress tcpAddr = tcpAddress == null ? null : parseHostPort("--tcp", tcpAddress);
