@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,7 @@ class LegacySseTest {
   }
 
   @Test
+  @Tag("interop") // node and tools/js (tools/js/setup.sh)
   void theOfficialSseClientTransportWorksOnTheMcpPath() throws Exception {
     Map<String, JsonNode> s = runNodeClient(node.uri.toString());
     assertTrue(s.get("endpoint").asText().startsWith("/mcp?sessionId="), s.toString());
@@ -54,6 +56,7 @@ class LegacySseTest {
   }
 
   @Test
+  @Tag("interop") // node and tools/js (tools/js/setup.sh)
   void theSseAliasPathServesTheSameTransport() throws Exception {
     URI sse = node.uri.resolve("/sse");
     NodeSdkClient.assertFullSession("sse", runNodeClient(sse.toString()));

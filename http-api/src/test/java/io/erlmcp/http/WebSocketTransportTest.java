@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** MCP over WebSocket with a real client: sessions, server requests, limits and close codes. */
@@ -87,6 +88,7 @@ class WebSocketTransportTest {
   }
 
   @Test
+  @Tag("interop") // node and tools/js (tools/js/setup.sh)
   void theOfficialTypeScriptWebSocketClientTransportWorks() throws Exception {
     NodeSdkClient.assertFullSession("websocket", NodeSdkClient.run("websocket", ws.toString()));
   }

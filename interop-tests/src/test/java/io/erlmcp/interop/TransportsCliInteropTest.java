@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * certificate made by openssl at test time, reached over HTTPS (Streamable HTTP), WSS and TCP+TLS
  * by real clients; and the flag checks of the TLS options.
  */
+@Tag("interop")
 class TransportsCliInteropTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INIT =
