@@ -12,6 +12,8 @@ import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.transport.McpEdge;
 import io.erlmcp.transport.Metrics;
 import io.erlmcp.transport.StdioTransport;
+import io.erlmcp.transport.TcpSettings;
+import io.erlmcp.transport.TcpTransport;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.InputStream;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Serve an MCP server over stdio or Streamable HTTP.",
+      "Serve an MCP server over stdio, or over HTTP (Streamable HTTP and legacy SSE on /mcp,"
+          + " WebSocket on /ws) and/or TCP, each optionally with TLS.",
       "HTTP mode keeps sessions in Cassandra (--journal cassandra, the default);",
       "stdio mode uses the embedded journal (an H2 file) so it starts in seconds."
     })
@@ -49,17 +52,62 @@ final class ServeCommand implements Callable<Integer> {
   @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
   Transport transport;
 
+  /** stdio, or network listeners (HTTP, TCP or both). */
   static final class Transport {
     @Option(names = "--stdio", required = true, description = "Serve MCP on stdin/stdout.")
     boolean stdio;
 
+    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+    Listeners listeners;
+  }
+
+  static final class Listeners {
     @Option(
         names = "--http",
-        required = true,
         paramLabel = "HOST:PORT",
-        description = "Serve Streamable HTTP at http://HOST:PORT/mcp.")
+        description =
+            "Serve Streamable HTTP and legacy HTTP+SSE at http://HOST:PORT/mcp and WebSocket at"
+                + " ws://HOST:PORT/ws.")
     String http;
+
+    @Option(
+        names = "--tcp",
+        paramLabel = "HOST:PORT",
+        description = "Serve newline-delimited JSON-RPC over TCP on HOST:PORT.")
+    String tcp;
   }
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate chain: switches the HTTP and TCP listeners to TLS (1.2+).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key (unencrypted PKCS#8) of --tls-cert.")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-keystore",
+      paramLabel = "FILE",
+      description = "PKCS#12 (or .jks) keystore with the server key and chain, instead of"
+          + " --tls-cert/--tls-key; password from ERLMCP_TLS_KEYSTORE_PASSWORD.")
+  Path tlsKeystore;
+
+  @Option(
+      names = "--tls-trust",
+      paramLabel = "FILE",
+      description = "CA certificates (PEM) that client certificates must chain to; clients must"
+          + " then present one (see --tls-client-auth).")
+  Path tlsTrust;
+
+  @Option(
+      names = "--tls-client-auth",
+      paramLabel = "MODE",
+      description = "Client certificates: none, want or need (default: need with --tls-trust).")
+  String tlsClientAuth;
 
   @Option(
       names = "--server",
@@ -147,12 +195,44 @@ final class ServeCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     boolean stdio = transport.stdio;
-    String host = null;
-    int port = 0;
-    if (!stdio) {
-      InetSocketAddress addr = parseHostPort("--http", transport.http);
-      host = addr.getHostString();
-      port = addr.getPort();
+    String httpAddress = stdio || transport.listeners == null ? null : transport.listeners.http;
+    String tcpAddress = stdio || transport.listeners == null ? null : transport.listeners.tcp;
+    if (!stdio && httpAddress == null && tcpAddress == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "one of --stdio, --http HOST:PORT or --tcp HOST:PORT is required");
+    }
+    InetSocketAddress httpAddr =
+        httpAddress == null ? null : parseHostPort("--http", httpAddress);
+    InetSocketAddress tcpAddr = tcpAddress == null ? null : parseHostPort("--tcp", tcpAddress);
+    boolean tls = tlsCert != null || tlsKeystore != null;
+    if (stdio && (tls || tlsTrust != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--tls-* options need --http or --tcp");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert != null && tlsKeystore != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "use --tls-cert/--tls-key or --tls-keystore, not both");
+    }
+    if (!tls && (tlsTrust != null || tlsClientAuth != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--tls-trust and --tls-client-auth need --tls-cert or --tls-keystore");
+    }
+    for (Path f : new Path[] {tlsCert, tlsKey, tlsKeystore, tlsTrust}) {
+      if (f != null && !java.nio.file.Files.isReadable(f)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + f);
+      }
+    }
+    if (tlsClientAuth != null) {
+      try {
+        io.erlmcp.transport.TlsSettings.ClientAuth.parse(tlsClientAuth);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--tls-client-auth: " + e.getMessage());
+      }
     }
     String mode = journal != null ? journal : (stdio ? "embedded" : "cassandra");
     PersistenceConfig.Mode persistenceMode;
@@ -163,6 +243,24 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     Map<String, Object> overrides = new HashMap<>();
+    if (tls) {
+      for (String listener : List.of("erlmcp.http.tls.", "erlmcp.tcp.tls.")) {
+        if (tlsCert != null) {
+          overrides.put(listener + "cert-file", tlsCert.toAbsolutePath().toString());
+          overrides.put(listener + "key-file", tlsKey.toAbsolutePath().toString());
+        } else {
+          overrides.put(listener + "keystore", tlsKeystore.toAbsolutePath().toString());
+          String pw = System.getenv("ERLMCP_TLS_KEYSTORE_PASSWORD");
+          overrides.put(listener + "keystore-password", pw == null ? "" : pw);
+        }
+        if (tlsTrust != null) {
+          overrides.put(listener + "trust-file", tlsTrust.toAbsolutePath().toString());
+        }
+        if (tlsClientAuth != null) {
+          overrides.put(listener + "client-auth", tlsClientAuth);
+        }
+      }
+    }
     overrides.put("erlmcp.persistence.mode", persistenceMode.name().toLowerCase(java.util.Locale.ROOT));
     overrides.put(
         "erlmcp.persistence.embedded.path", dataDir.resolve("journal").toAbsolutePath().toString());
@@ -237,29 +335,47 @@ final class ServeCommand implements Callable<Integer> {
     Kamon.initWithoutAttaching(config);
     CountDownLatch stop = new CountDownLatch(1);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
-    Guardian.TransportSpec spec;
+    CompletableFuture<InetSocketAddress> tcpBound = new CompletableFuture<>();
+    List<Guardian.TransportSpec> specs = new java.util.ArrayList<>();
     if (stdio) {
       // stdout is MCP's alone: anything else printed by mistake goes to stderr.
       OutputStream mcpOut = new FileOutputStream(FileDescriptor.out);
       System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
       InputStream in = System.in;
-      spec =
+      specs.add(
           new Guardian.TransportSpec(
               "stdio",
               core ->
                   StdioTransport.create(
-                      new McpEdge(core, new Metrics()), in, new java.io.BufferedOutputStream(mcpOut), stop::countDown));
+                      new McpEdge(core, new Metrics()), in, new java.io.BufferedOutputStream(mcpOut), stop::countDown)));
       bound.complete(null);
+      tcpBound.complete(null);
     } else {
-      HttpSettings settings = HttpSettings.from(config).withAddress(host, port);
-      spec =
-          new Guardian.TransportSpec(
-              "http",
-              core -> HttpTransport.create(core, new McpEdge(core, new Metrics()), settings, bound));
+      if (httpAddr != null) {
+        HttpSettings settings =
+            HttpSettings.from(config).withAddress(httpAddr.getHostString(), httpAddr.getPort());
+        specs.add(
+            new Guardian.TransportSpec(
+                "http",
+                core ->
+                    HttpTransport.create(core, new McpEdge(core, new Metrics()), settings, bound)));
+      } else {
+        bound.complete(null);
+      }
+      if (tcpAddr != null) {
+        TcpSettings tcpSettings =
+            TcpSettings.from(config).withAddress(tcpAddr.getHostString(), tcpAddr.getPort());
+        specs.add(
+            new Guardian.TransportSpec(
+                "tcp",
+                core -> TcpTransport.create(new McpEdge(core, new Metrics()), tcpSettings, tcpBound)));
+      } else {
+        tcpBound.complete(null);
+      }
     }
     ErlmcpNode node;
     try {
-      node = ErlmcpNode.start("erlmcp", config, mcpServer, List.of(spec), Duration.ofSeconds(60));
+      node = ErlmcpNode.start("erlmcp", config, mcpServer, specs, Duration.ofSeconds(60));
     } catch (IllegalStateException e) {
       System.err.println("erlmcp: " + e.getMessage());
       Kamon.stop();
@@ -273,11 +389,16 @@ final class ServeCommand implements Callable<Integer> {
                   node.close();
                 },
                 "erlmcp-shutdown"));
+    InetSocketAddress httpBound;
+    InetSocketAddress tcpBoundAddress;
+    String listening = httpAddress;
     try {
-      bound.get(30, TimeUnit.SECONDS);
+      httpBound = bound.get(30, TimeUnit.SECONDS);
+      listening = tcpAddress;
+      tcpBoundAddress = tcpBound.get(30, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       Throwable c = e.getCause() != null ? e.getCause() : e;
-      System.err.println("erlmcp: cannot listen on " + transport.http + ": " + c.getMessage());
+      System.err.println("erlmcp: cannot listen on " + listening + ": " + c.getMessage());
       node.close();
       Kamon.stop();
       return 1;
@@ -293,12 +414,21 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     if (!stdio) {
+      List<String> where = new java.util.ArrayList<>();
+      if (httpBound != null) {
+        String hp = httpAddr.getHostString() + ":" + httpBound.getPort();
+        where.add((tls ? "https://" : "http://") + hp + "/mcp");
+        where.add((tls ? "wss://" : "ws://") + hp + "/ws");
+      }
+      if (tcpBoundAddress != null) {
+        where.add((tls ? "tcp+tls://" : "tcp://") + tcpAddr.getHostString() + ":" + tcpBoundAddress.getPort());
+      }
       System.err.println(
           "erlmcp: serving '"
               + server
-              + "' on http://"
-              + transport.http
-              + "/mcp (journal: "
+              + "' on "
+              + String.join(", ", where)
+              + " (journal: "
               + mode
               + (seedNodes != null ? ", cluster seeds " + String.join(",", seedNodes) : "")
               + ")");

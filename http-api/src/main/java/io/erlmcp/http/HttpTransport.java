@@ -29,17 +29,51 @@ public final class HttpTransport {
 
   public static Behavior<Command> create(
       Core core, McpEdge edge, HttpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+    return create(core, edge, settings, bound, ws -> {});
+  }
+
+  /** What a listener serves besides Streamable HTTP (tests look at their counters). */
+  public record Endpoints(WebSocketEndpoint webSocket, LegacySse legacySse) {}
+
+  /** As above; {@code endpoints} is given the listener's other endpoints (for tests). */
+  public static Behavior<Command> create(
+      Core core,
+      McpEdge edge,
+      HttpSettings settings,
+      CompletableFuture<InetSocketAddress> bound,
+      java.util.function.Consumer<Endpoints> endpoints) {
     return Behaviors.setup(
         ctx -> {
           Materializer mat = Materializer.createMaterializer(ctx.getSystem());
           StreamableHttp mcp = new StreamableHttp(edge, settings, mat);
-          Route route = mcp.route();
+          WebSocketEndpoint ws =
+              new WebSocketEndpoint(
+                  edge, settings, WebSocketSettings.from(core.config()), mat);
+          LegacySse legacy =
+              new LegacySse(edge, settings, LegacySseSettings.from(core.config()), mat);
+          endpoints.accept(new Endpoints(ws, legacy));
+          // Legacy SSE first: it takes only GETs without a session and POSTs with ?sessionId=.
+          Route route = legacy.route().orElse(mcp.route()).orElse(ws.route());
+          java.util.Optional<io.erlmcp.transport.TlsSettings> tls =
+              io.erlmcp.transport.TlsSettings.from(core.config(), "erlmcp.http.tls");
+          java.util.concurrent.CompletionStage<ServerBinding> binding;
+          try {
+            org.apache.pekko.http.javadsl.ServerBuilder server =
+                Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port());
+            if (tls.isPresent()) {
+              javax.net.ssl.SSLContext sslContext = tls.get().context();
+              server =
+                  server.enableHttps(
+                      org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(
+                          () -> tls.get().engine(sslContext)));
+            }
+            binding = server.bind(route);
+          } catch (IllegalArgumentException e) {
+            binding = java.util.concurrent.CompletableFuture.failedFuture(e);
+          }
           ctx.pipeToSelf(
-              Http.get(ctx.getSystem())
-                  .newServerAt(settings.host(), settings.port())
-                  .bind(route),
-              (binding, err) -> err == null ? new Bound(binding) : new BindFailed(err));
-          return starting(ctx, settings, bound, mcp);
+              binding, (b, err) -> err == null ? new Bound(b) : new BindFailed(err));
+          return starting(ctx, settings, bound, mcp, ws, legacy, tls.isPresent());
         });
   }
 
@@ -47,19 +81,23 @@ public final class HttpTransport {
       ActorContext<Command> ctx,
       HttpSettings settings,
       CompletableFuture<InetSocketAddress> bound,
-      StreamableHttp mcp) {
+      StreamableHttp mcp,
+      WebSocketEndpoint ws,
+      LegacySse legacy,
+      boolean tls) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
             b -> {
               ctx.getLog()
                   .info(
-                      "MCP Streamable HTTP listening on http://{}:{}/{}",
+                      "MCP Streamable HTTP listening on {}://{}:{}/{}",
+                      tls ? "https" : "http",
                       b.binding().localAddress().getHostString(),
                       b.binding().localAddress().getPort(),
                       settings.path());
               bound.complete(b.binding().localAddress());
-              return running(b.binding(), mcp);
+              return running(b.binding(), mcp, ws, legacy);
             })
         .onMessage(
             BindFailed.class,
@@ -77,12 +115,15 @@ public final class HttpTransport {
         .build();
   }
 
-  private static Behavior<Command> running(ServerBinding binding, StreamableHttp mcp) {
+  private static Behavior<Command> running(
+      ServerBinding binding, StreamableHttp mcp, WebSocketEndpoint ws, LegacySse legacy) {
     return Behaviors.receive(Command.class)
         .onSignal(
             PostStop.class,
             s -> {
               mcp.close();
+              ws.shutdown();
+              legacy.shutdown();
               binding.unbind();
               return Behaviors.same();
             })

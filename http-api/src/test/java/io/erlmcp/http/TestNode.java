@@ -29,6 +29,42 @@ public final class TestNode implements AutoCloseable {
   public final McpEdge edge;
   final URI uri;
   private final Path tempDir;
+  private HttpTransport.Endpoints endpoints;
+
+  private int tcpPort;
+  private io.erlmcp.transport.TcpTransport tcp;
+
+  /** The TCP listener (nodes started with {@link #startWithTcp}). */
+  public io.erlmcp.transport.TcpTransport tcp() {
+    return tcp;
+  }
+
+  /** The port of this node's TCP listener (nodes started with {@link #startWithTcp}). */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  /** Waits (up to 15 s) until {@code count} is at most {@code n}, else fails the test. */
+  public static void awaitAtMost(java.util.function.IntSupplier count, int n, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (count.getAsInt() > n && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    if (count.getAsInt() > n) {
+      throw new AssertionError(what + ": " + count.getAsInt() + " still open, expected <= " + n);
+    }
+  }
+
+  /** The WebSocket endpoint of this node's HTTP listener. */
+  WebSocketEndpoint webSocket() {
+    return endpoints.webSocket();
+  }
+
+  /** The legacy HTTP+SSE endpoint of this node's HTTP listener. */
+  LegacySse legacySse() {
+    return endpoints.legacySse();
+  }
 
   private TestNode(ErlmcpNode node, TestServer server, McpEdge edge, URI uri, Path tempDir) {
     this.node = node;
@@ -54,6 +90,15 @@ public final class TestNode implements AutoCloseable {
 
   /** A node with the in-memory journal. */
   public static TestNode start(String name, String extra) {
+    return start(name, extra, false);
+  }
+
+  /** A node with the in-memory journal and a TCP listener (erlmcp.tcp settings) too. */
+  public static TestNode startWithTcp(String name, String extra) {
+    return start(name, extra, true);
+  }
+
+  private static TestNode start(String name, String extra, boolean tcp) {
     Path dir = tempDir();
     Config config =
         ConfigFactory.parseString(
@@ -65,7 +110,7 @@ public final class TestNode implements AutoCloseable {
                     + "\"\n")
             .withFallback(ConfigFactory.load())
             .resolve();
-    return start(name, config, TestServer.create(), dir, true);
+    return start(name, config, TestServer.create(), dir, true, tcp);
   }
 
   /** A node on the embedded H2 journal in {@code journalDir} (survives restarts). */
@@ -78,33 +123,55 @@ public final class TestNode implements AutoCloseable {
                 + "\"\n");
     Config config = PersistenceConfig.forMode(PersistenceConfig.Mode.EMBEDDED, app);
     PersistenceConfig.prepare(config);
-    return start(name, config, TestServer.create(), journalDir, false);
+    return start(name, config, TestServer.create(), journalDir, false, false);
   }
 
   private static TestNode start(
-      String name, Config config, TestServer server, Path dir, boolean ownsDir) {
+      String name, Config config, TestServer server, Path dir, boolean ownsDir, boolean tcp) {
     checkConfig(config);
     CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();
+    CompletableFuture<InetSocketAddress> tcpBound = new CompletableFuture<>();
+    AtomicReference<io.erlmcp.transport.TcpTransport> tcpTransport = new AtomicReference<>();
+    List<Guardian.TransportSpec> specs = new java.util.ArrayList<>();
     AtomicReference<McpEdge> edge = new AtomicReference<>();
+    AtomicReference<HttpTransport.Endpoints> ws = new AtomicReference<>();
+    specs.add(
+        new Guardian.TransportSpec(
+            "http",
+            core -> {
+              McpEdge e = new McpEdge(core, new Metrics());
+              edge.set(e);
+              return HttpTransport.create(
+                  core, e, HttpSettings.from(config).withAddress("127.0.0.1", 0), bound, ws::set);
+            }));
+    if (tcp) {
+      specs.add(
+          new Guardian.TransportSpec(
+              "tcp",
+              core ->
+                  io.erlmcp.transport.TcpTransport.create(
+                      new McpEdge(core, new Metrics()),
+                      io.erlmcp.transport.TcpSettings.from(config).withAddress("127.0.0.1", 0),
+                      tcpBound,
+                      tcpTransport::set)));
+    }
     ErlmcpNode node =
         ErlmcpNode.start(
             name,
             config,
             server.server,
-            List.of(
-                new Guardian.TransportSpec(
-                    "http",
-                    core -> {
-                      McpEdge e = new McpEdge(core, new Metrics());
-                      edge.set(e);
-                      return HttpTransport.create(
-                          core, e, HttpSettings.from(config).withAddress("127.0.0.1", 0), bound);
-                    })),
+            specs,
             Duration.ofSeconds(30));
     try {
       InetSocketAddress addr = bound.get(30, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + addr.getPort() + "/mcp");
-      return new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
+      TestNode t = new TestNode(node, server, edge.get(), uri, ownsDir ? dir : null);
+      t.endpoints = ws.get();
+      if (tcp) {
+        t.tcpPort = tcpBound.get(30, TimeUnit.SECONDS).getPort();
+        t.tcp = tcpTransport.get();
+      }
+      return t;
     } catch (Exception e) {
       node.close();
       throw new IllegalStateException("HTTP transport did not bind", e);

@@ -1,5 +1,7 @@
 package io.erlmcp.transport;
 
+import static io.erlmcp.transport.Mcp.req;
+import static io.erlmcp.transport.Mcp.toolCall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,20 +105,6 @@ class StdioTransportTest {
     JsonNode n = Json.parse(line);
     assertTrue(n.isObject(), line);
     return n;
-  }
-
-  private static String req(int id, String method, JsonNode params) {
-    ObjectNode n = Json.object().put("jsonrpc", "2.0").put("id", id).put("method", method);
-    if (params != null) {
-      n.set("params", params);
-    }
-    return n.toString();
-  }
-
-  private static String toolCall(int id, String tool, ObjectNode args) {
-    ObjectNode p = Json.object().put("name", tool);
-    p.set("arguments", args);
-    return req(id, "tools/call", p);
   }
 
   private void initialize() throws Exception {
