@@ -3,7 +3,7 @@
 #
 # usage: bench/idle-sessions.sh [--steps "2000 5000 10000 20000"] [--passivate-after S] [--max N]
 #   --steps            session counts to measure at (cumulative), default "2000 5000 10000 20000 40000"
-#   --passivate-after  the node's idle-entity timeout for this run (default 60 s; erlmcp's default
+#   --passivate-after  the node's idle-entity timeout for this run (default 120 s; erlmcp's default
 #                      is 30 min): the last measurement is taken after it, when the entities are
 #                      stopped and only their journal (and the bounded read copies) remain
 #   --max N            after the steps, keep opening sessions in steps of 20000 up to N (default 0:
@@ -19,7 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 steps="2000 5000 10000 20000 40000"
-passivate=60
+passivate=120
 max=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -85,11 +85,13 @@ out="$root/bench/results/idle-sessions-$stamp.md"
   echo "| --- | --- | --- | --- | --- |"
 } >"$out"
 have=0
+last_heap=0
 measure_row() { # <sessions> <rate>
   local h r per
   h="$(heap_used_kib)"
   r="$(rss_kib)"
   per=$(( ( (h - base_heap) * 1024 ) / ($1 > 0 ? $1 : 1) ))
+  last_heap="$h"
   echo "| $1 | $2 | $((h / 1024)) | $((r / 1024)) | $per |" >>"$out"
   echo "idle-sessions: $1 sessions: heap $((h / 1024)) MiB, RSS $((r / 1024)) MiB, $per B/session" >&2
 }
@@ -134,6 +136,15 @@ r="$(rss_kib)"
   echo "After the idle-entity timeout (entities stopped; their state is in the journal and returns on"
   echo "the next request): $have sessions, heap used $((h / 1024)) MiB, RSS $((r / 1024)) MiB,"
   echo "$(( ( (h - base_heap) * 1024 ) / (have > 0 ? have : 1) )) bytes of heap per session (the bounded read copies)."
+    live_per=$(( ( (last_heap - base_heap) * 1024 ) / (have > 0 ? have : 1) ))
+  heap_mib="${ERLMCP_HEAP:-384m}"; heap_mib="${heap_mib%m}"
+  if [ "$live_per" -gt 0 ]; then
+    echo
+    echo "Estimate (not a measurement): at $live_per bytes per live session, the ${heap_mib} MiB heap"
+    echo "(less the $((base_heap / 1024)) MiB in use before any session) holds about"
+    echo "$(( ( (heap_mib * 1024 - base_heap) * 1024 ) / live_per )) live sessions at once; sessions idle past the timeout"
+    echo "leave the heap, so idle sessions as such are bounded by the journal, not the heap."
+  fi
   if [ -n "$stopped" ]; then
     echo
     echo "The node stopped accepting sessions: $stopped"

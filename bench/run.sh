@@ -190,21 +190,59 @@ run_http() {
     | jq -r '"   \(.calls_per_s // "-") calls/s  p50 \(.p50_ms // "-") ms  p99 \(.p99_ms // "-") ms  errors \(.errors // "-")"'
 }
 
-# run_stdio NAME CMD TOOL ARGS CONCURRENCY
+# run_stdio NAME CMD TOOL ARGS CONCURRENCY [TCP_ADDRESS]: over the server's pipes, or, with a
+# TCP address, over one socket to its TCP listener (same newline-delimited framing)
 run_stdio() {
-  local name="$1" cmd="$2" tool="$3" args="$4" conc="$5" json load0
-  echo "== $name stdio c=$conc"
+  local name="$1" cmd="$2" tool="$3" args="$4" conc="$5" tcp="${6:-}" json load0 transport=stdio
+  local tcp_opt=()
+  if [ -n "$tcp" ]; then transport=tcp; tcp_opt=(--tcp "$tcp"); fi
+  echo "== $name $transport c=$conc"
   load0="$(loadavg)"
   # shellcheck disable=SC2086 # the command line is split into words on purpose
   json="$(java -Xmx256m -cp "$bench_cp" io.erlmcp.bench.StdioLoad --concurrency "$conc" \
-    --duration "$duration" --warmup "$warmup" --tool "$tool" --arguments "$args" \
-    --server-log "$work/$name-stdio-c$conc.log" -- bash -c "exec $cmd" 2>"$work/$name-stdio-c$conc.err" | tail -1)" || true
+    --duration "$duration" --warmup "$warmup" --tool "$tool" --arguments "$args" "${tcp_opt[@]}" \
+    --server-log "$work/$name-$transport-c$conc.log" -- bash -c "exec $cmd" 2>"$work/$name-$transport-c$conc.err" | tail -1)" || true
   if [ -z "$json" ]; then
-    echo "run.sh: stdio load produced no result for $name; see $work/$name-stdio-c$conc.*" >&2
+    echo "run.sh: $transport load produced no result for $name; see $work/$name-$transport-c$conc.*" >&2
+    json='{"failed":"no result"}'
+  fi
+  jq -nc --arg s "$name" --argjson c "$conc" --argjson j "$json" --arg l "$load0" --arg t "$transport" \
+    '$j + {server:$s,transport:$t,concurrency:$c,loadavg_1m_before:($l|tonumber)}' \
+    | tee -a "$rows" \
+    | jq -r '"   \(.calls_per_s // "-") calls/s  p50 \(.p50_ms // "-") ms  p99 \(.p99_ms // "-") ms  errors \(.errors // "-")"'
+}
+
+# run_ws NAME HTTP_CMD_TEMPLATE TOOL ARGS CONCURRENCY: MCP over WebSocket (io.erlmcp.bench.WsLoad)
+run_ws() {
+  local name="$1" cmd_t="$2" tool="$3" args="$4" conc="$5" port cmd log pid json load0 rss0 rss1 cpu0 cpu1
+  port="$(next_port)"
+  cmd="${cmd_t//\{PORT\}/$port}"
+  log="$work/$name-websocket-c$conc.log"
+  echo "== $name websocket c=$conc"
+  if ! start_http "$name" "$cmd" "http://127.0.0.1:$port/mcp" "$log"; then
+    stop_server
+    jq -nc --arg s "$name" --argjson c "$conc" \
+      '{server:$s,transport:"websocket",concurrency:$c,failed:"server did not start"}' >>"$rows"
+    return 0
+  fi
+  pid="$(measured_pid "$server_pid")"
+  rss0="$(rss_kib "$pid")"
+  cpu0="$(cpu_s "$pid")"
+  load0="$(loadavg)"
+  json="$(java -Xmx256m -cp "$bench_cp" io.erlmcp.bench.WsLoad --url "ws://127.0.0.1:$port/ws" \
+    --concurrency "$conc" --duration "$duration" --warmup "$warmup" --tool "$tool" --arguments "$args" \
+    2>"$work/$name-websocket-c$conc.err" | tail -1)" || true
+  cpu1="$(cpu_s "$pid")"
+  rss1="$(rss_kib "$pid")"
+  stop_server
+  if [ -z "$json" ]; then
+    echo "run.sh: websocket load produced no result for $name; see $work/$name-websocket-c$conc.*" >&2
     json='{"failed":"no result"}'
   fi
   jq -nc --arg s "$name" --argjson c "$conc" --argjson j "$json" --arg l "$load0" \
-    '$j + {server:$s,transport:"stdio",concurrency:$c,loadavg_1m_before:($l|tonumber)}' \
+    --argjson r0 "$rss0" --argjson r1 "$rss1" --arg c0 "$cpu0" --arg c1 "$cpu1" \
+    '$j + {server:$s,transport:"websocket",concurrency:$c,loadavg_1m_before:($l|tonumber),
+           rss_before_kib:$r0,rss_after_kib:$r1,server_cpu_s:((($c1|tonumber)-($c0|tonumber))*100|round/100)}' \
     | tee -a "$rows" \
     | jq -r '"   \(.calls_per_s // "-") calls/s  p50 \(.p50_ms // "-") ms  p99 \(.p99_ms // "-") ms  errors \(.errors // "-")"'
 }
@@ -232,6 +270,22 @@ else
     "${ERLMCP_HTTP_URL:-$default_erlmcp_url}" \
     "${erlmcp_stdio:-$default_erlmcp_stdio}" \
     "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS"
+  # The same server over TCP (erlmcp serve --tcp: newline-delimited JSON-RPC, one socket).
+  case ",$only," in *",erlmcp,"*)
+    if [ -z "$erlmcp_http$erlmcp_stdio" ]; then
+      for c in $STDIO_CONCURRENCY; do
+        tcp_port="$(next_port)"
+        run_stdio erlmcp "bin/erlmcp serve --tcp 127.0.0.1:$tcp_port --server hello --journal embedded --data-dir $root/var/bench-tcp --management off --metrics off" \
+          "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS" "$c" "127.0.0.1:$tcp_port"
+      done
+    fi ;;
+  esac
+  # The same server over WebSocket (/ws on its HTTP listener: one message per text message).
+  case ",$only," in *",erlmcp,"*)
+    if [ -z "$erlmcp_http$erlmcp_stdio" ]; then
+      for c in $STDIO_CONCURRENCY; do run_ws erlmcp "$default_erlmcp_http" "$ERLMCP_TOOL" "$ERLMCP_TOOL_ARGS" "$c"; done
+    fi ;;
+  esac
   # The same server and tool over the stateless revision 2026-07-28: no sessions, every POST
   # carries its _meta and the Mcp-Method/Mcp-Name headers (HTTP only; stdio is session-bound).
   case ",$only," in *",erlmcp-stateless,"*)

@@ -34,7 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * StdioLoad --concurrency 50 --duration 15 --warmup 10 [--tool echo]
- *           [--arguments '{"message":"hello"}'] [--server-log FILE] -- COMMAND ARGS...
+ *           [--arguments '{"message":"hello"}'] [--server-log FILE] [--tcp HOST:PORT] -- COMMAND ARGS...
+ * </pre>
+ *
+ * <p>With {@code --tcp} the command is a server listening on that TCP address (newline-delimited
+ * JSON-RPC, the same framing as stdio): the load goes over one socket instead of the pipes.
+ *
+ * <pre>
  * </pre>
  */
 public final class StdioLoad {
@@ -61,6 +67,9 @@ public final class StdioLoad {
 
   private int latencyCount;
 
+  /** HOST:PORT of the server's TCP listener: the same load over a socket instead of the pipes. */
+  private String tcp;
+
   private StdioLoad(int concurrency) {
     this.concurrency = concurrency;
   }
@@ -72,6 +81,7 @@ public final class StdioLoad {
     String tool = "echo";
     String arguments = "{\"message\":\"hello\"}";
     File serverLog = null;
+    String tcp = null;
     List<String> command = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -81,6 +91,7 @@ public final class StdioLoad {
         case "--tool" -> tool = args[++i];
         case "--arguments" -> arguments = args[++i];
         case "--server-log" -> serverLog = new File(args[++i]);
+        case "--tcp" -> tcp = args[++i];
         case "--" -> {
           command.addAll(Arrays.asList(args).subList(i + 1, args.length));
           i = args.length;
@@ -94,14 +105,16 @@ public final class StdioLoad {
     if (concurrency < 1 || concurrency >= RING / 2) {
       usage("bad --concurrency");
     }
-    new StdioLoad(concurrency).run(command, duration, warmup, tool, arguments, serverLog);
+    StdioLoad load = new StdioLoad(concurrency);
+    load.tcp = tcp;
+    load.run(command, duration, warmup, tool, arguments, serverLog);
   }
 
   private static void usage(String why) {
     System.err.println("StdioLoad: " + why);
     System.err.println(
         "usage: StdioLoad --concurrency C --duration S --warmup S [--tool NAME]"
-            + " [--arguments JSON] [--server-log FILE] -- COMMAND ARGS...");
+            + " [--arguments JSON] [--server-log FILE] [--tcp HOST:PORT] -- COMMAND ARGS...");
     System.exit(2);
   }
 
@@ -114,14 +127,24 @@ public final class StdioLoad {
       File serverLog)
       throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command);
+    if (tcp != null) {
+      builder.redirectOutput(ProcessBuilder.Redirect.DISCARD); // the load uses the socket
+    }
     builder.redirectError(
         serverLog == null
             ? ProcessBuilder.Redirect.DISCARD
             : ProcessBuilder.Redirect.appendTo(serverLog));
     Process process = builder.start();
+    java.net.Socket socket = null;
     try {
-      OutputStream out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
+      OutputStream rawOut = process.getOutputStream();
       InputStream in = process.getInputStream();
+      if (tcp != null) {
+        socket = connect(tcp, process);
+        rawOut = socket.getOutputStream();
+        in = socket.getInputStream();
+      }
+      OutputStream out = new BufferedOutputStream(rawOut, 1 << 16);
       LineReader lines = new LineReader(in);
 
       long started = System.nanoTime();
@@ -196,7 +219,7 @@ public final class StdioLoad {
       String json =
           String.format(
               Locale.ROOT,
-              "{\"transport\":\"stdio\",\"concurrency\":%d,\"duration_s\":%.1f,\"warmup_s\":%.1f,"
+              "{\"transport\":\"" + (tcp == null ? "stdio" : "tcp") + "\",\"concurrency\":%d,\"duration_s\":%.1f,\"warmup_s\":%.1f,"
                   + "\"requests\":%d,\"completed\":%d,\"calls_per_s\":%.1f,\"p50_ms\":%.3f,"
                   + "\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"errors\":%d,"
                   + "\"server_pid\":%d,\"rss_before_kib\":%d,\"rss_after_kib\":%d,"
@@ -220,6 +243,9 @@ public final class StdioLoad {
               genCpu);
       System.out.println(json);
     } finally {
+      if (socket != null) {
+        socket.close();
+      }
       process.descendants().forEach(ProcessHandle::destroy);
       process.destroy();
       if (!process.waitFor(3, TimeUnit.SECONDS)) {
@@ -349,6 +375,26 @@ public final class StdioLoad {
   }
 
   /** The process itself, or its descendant with the largest RSS (a wrapper that did not exec). */
+  /** Connects to the server's TCP listener once it accepts (60 s at most). */
+  private static java.net.Socket connect(String hostPort, Process process) throws Exception {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        java.net.Socket s = new java.net.Socket(host, port);
+        s.setTcpNoDelay(true);
+        return s;
+      } catch (IOException e) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IOException("no TCP listener on " + hostPort + ": " + e.getMessage(), e);
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
   private static long serverPid(Process process) {
     Optional<ProcessHandle> biggest =
         process.descendants().max(Comparator.comparingLong(h -> rssKib(h.pid())));
