@@ -3,17 +3,12 @@ package io.erlmcp.actors.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.erlmcp.runtime.server.McpServer;
 import io.erlmcp.runtime.server.Tool;
 import io.erlmcp.runtime.server.ToolResult;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +16,6 @@ import org.junit.jupiter.api.Test;
 class ClusterNotificationsTest {
   private ActorTestKit a;
   private ActorTestKit b;
-
-  private static Config config() {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n")
-        .withFallback(ConfigFactory.load());
-  }
 
   @AfterEach
   void stop() {
@@ -58,18 +44,10 @@ class ClusterNotificationsTest {
   @Test
   void aResourceUpdatedOnOneNodeIsAnnouncedOnTheOtherNodeExactlyOnce()
       throws Exception {
-    a = ActorTestKit.create("Notify", config());
-    b = ActorTestKit.create("Notify", config());
-    Cluster ca = Cluster.get(a.system());
-    Cluster cb = Cluster.get(b.system());
-    ca.manager().tell(Join.create(ca.selfMember().address()));
-    cb.manager().tell(Join.create(ca.selfMember().address()));
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!(cb.selfMember().status() == MemberStatus.up()
-        && ca.state().getMembers().spliterator().estimateSize() == 2)) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster of two did not form");
-      Thread.sleep(100);
-    }
+    io.erlmcp.actors.TwoMembers two = io.erlmcp.actors.TwoMembers.start("Notify", "");
+    a = two.a;
+    b = two.b;
+    long deadline;
     McpServer sa = McpServer.builder("a", "1").build();
     McpServer sb = McpServer.builder("b", "1").build();
     a.spawn(ClusterNotifications.create(sa), "notifications");

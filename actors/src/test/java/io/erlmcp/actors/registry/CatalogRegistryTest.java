@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.erlmcp.runtime.Json;
 import io.erlmcp.runtime.jsonrpc.JsonRpcException;
 import io.erlmcp.runtime.protocol.ProtocolVersion;
@@ -30,9 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,17 +44,6 @@ class CatalogRegistryTest {
   private final Recorder onA = new Recorder();
   private final Recorder onB = new Recorder();
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
-
-  private static Config config() {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                + "pekko.cluster.distributed-data.gossip-interval = 200ms\n"
-                + "pekko.cluster.distributed-data.notify-subscribers-interval = 100ms\n")
-        .withFallback(ConfigFactory.load());
-  }
 
   private static final class Recorder implements McpServer.Listener {
     final List<String> seen = new CopyOnWriteArrayList<>();
@@ -87,15 +71,13 @@ class CatalogRegistryTest {
 
   @BeforeEach
   void start() throws Exception {
-    a = ActorTestKit.create("Registry", config());
-    b = ActorTestKit.create("Registry", config());
-    Cluster ca = Cluster.get(a.system());
-    Cluster cb = Cluster.get(b.system());
-    ca.manager().tell(Join.create(ca.selfMember().address()));
-    cb.manager().tell(Join.create(ca.selfMember().address()));
-    await(
-        "cluster of two did not form",
-        () -> cb.selfMember().status() == MemberStatus.up() && ca.state().getMembers().spliterator().estimateSize() == 2);
+    io.erlmcp.actors.TwoMembers two =
+        io.erlmcp.actors.TwoMembers.start(
+            "Registry",
+            "pekko.cluster.distributed-data.gossip-interval = 200ms\n"
+                + "pekko.cluster.distributed-data.notify-subscribers-interval = 100ms\n");
+    a = two.a;
+    b = two.b;
     sa = McpServer.builder("a", "1").tool(tool("shared", "same everywhere")).build();
     sb = McpServer.builder("b", "1").tool(tool("shared", "same everywhere")).build();
     sa.addListener(onA);

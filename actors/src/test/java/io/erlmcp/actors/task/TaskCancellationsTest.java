@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.erlmcp.runtime.server.CancellationToken;
 import io.erlmcp.runtime.tasks.InMemoryTaskStore;
 import io.erlmcp.runtime.tasks.TaskSettings;
 import io.erlmcp.runtime.tasks.Tasks;
 import java.util.concurrent.Executors;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +17,6 @@ import org.junit.jupiter.api.Test;
 class TaskCancellationsTest {
   private ActorTestKit a;
   private ActorTestKit b;
-
-  private static Config config() {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n")
-        .withFallback(ConfigFactory.load());
-  }
 
   @AfterEach
   void stop() {
@@ -48,18 +34,10 @@ class TaskCancellationsTest {
 
   @Test
   void aCancellationOnOneNodeStopsTheHandlerRunningOnTheOther() throws Exception {
-    a = ActorTestKit.create("Cancel", config());
-    b = ActorTestKit.create("Cancel", config());
-    Cluster ca = Cluster.get(a.system());
-    Cluster cb = Cluster.get(b.system());
-    ca.manager().tell(Join.create(ca.selfMember().address()));
-    cb.manager().tell(Join.create(ca.selfMember().address()));
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!(cb.selfMember().status() == MemberStatus.up()
-        && ca.state().getMembers().spliterator().estimateSize() == 2)) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster of two did not form");
-      Thread.sleep(100);
-    }
+    io.erlmcp.actors.TwoMembers two = io.erlmcp.actors.TwoMembers.start("Cancel", "");
+    a = two.a;
+    b = two.b;
+    long deadline;
     Tasks onA = tasks();
     Tasks onB = tasks();
     a.spawn(TaskCancellations.create(onA), "task-cancellations");
