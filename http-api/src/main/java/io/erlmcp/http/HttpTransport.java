@@ -10,6 +10,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.Materializer;
 
@@ -67,7 +69,15 @@ public final class HttpTransport {
                       org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(
                           () -> tls.get().engine(sslContext)));
             }
-            binding = server.bind(route);
+            // The hot path (a Streamable HTTP POST) skips the routing DSL; everything else,
+            // including every error of the other endpoints, goes through the sealed route.
+            org.apache.pekko.japi.function.Function<
+                    HttpRequest, java.util.concurrent.CompletionStage<HttpResponse>>
+                routed = route.handler(ctx.getSystem());
+            org.apache.pekko.japi.function.Function<
+                    HttpRequest, java.util.concurrent.CompletionStage<HttpResponse>>
+                handler = req -> mcp.isPost(req) ? mcp.post(req) : routed.apply(req);
+            binding = server.bind(handler);
           } catch (IllegalArgumentException e) {
             binding = java.util.concurrent.CompletableFuture.failedFuture(e);
           }

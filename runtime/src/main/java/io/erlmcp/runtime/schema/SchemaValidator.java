@@ -21,7 +21,10 @@ public final class SchemaValidator {
       SchemaRegistry.withDefaultDialect(
           SpecificationVersion.DRAFT_2020_12,
           b -> b.schemaLoader(loader -> loader.fetchRemoteResources(false)));
-  private final Map<Identity, Schema> cache = new ConcurrentHashMap<>();
+  private final Map<Identity, Compiled> cache = new ConcurrentHashMap<>();
+
+  /** A compiled schema and, when it has the plain shape, its allocation-free acceptance test. */
+  private record Compiled(Schema schema, PlainObjectSchema plain) {}
 
   /** Schemas are keyed by identity: hashing a schema tree on every call would cost more. */
   private record Identity(JsonNode node) {
@@ -45,8 +48,11 @@ public final class SchemaValidator {
 
   /** Validates {@code instance}; returns human-readable problems (empty when valid). */
   public List<String> validate(JsonNode schema, JsonNode instance) {
-    Schema compiled = compile(schema);
-    List<Error> errors = compiled.validate(instance);
+    Compiled compiled = compiled(schema);
+    if (compiled.plain() != null && compiled.plain().accepts(instance)) {
+      return List.of();
+    }
+    List<Error> errors = compiled.schema().validate(instance);
     return errors.stream().limit(MAX_REPORTED).map(SchemaValidator::describe).toList();
   }
 
@@ -62,18 +68,24 @@ public final class SchemaValidator {
 
   /** Compiles (and caches) a schema, failing fast on a schema that is not valid. */
   public Schema compile(JsonNode schema) {
+    return compiled(schema).schema();
+  }
+
+  private Compiled compiled(JsonNode schema) {
     Identity key = new Identity(schema);
-    Schema s = cache.get(key);
-    if (s != null) {
-      return s;
+    Compiled c = cache.get(key);
+    if (c != null) {
+      return c;
     }
+    Schema s;
     try {
       s = registry.getSchema(schema);
       s.initializeValidators();
     } catch (RuntimeException e) {
       throw new InvalidSchemaException("invalid JSON Schema: " + e.getMessage(), e);
     }
-    cache.put(key, s);
-    return s;
+    c = new Compiled(s, PlainObjectSchema.of(schema));
+    cache.put(key, c);
+    return c;
   }
 }

@@ -197,12 +197,7 @@ public final class McpDispatcher {
 
   /** Tasks are served when some tool may run as one. */
   private boolean tasksEnabled() {
-    for (Tool t : server.tools()) {
-      if (t.taskSupport() != Tool.TaskSupport.FORBIDDEN) {
-        return true;
-      }
-    }
-    return false;
+    return server.anyTool(t -> t.taskSupport() != Tool.TaskSupport.FORBIDDEN);
   }
 
   // ---------------------------------------------------------------- requests
@@ -461,7 +456,7 @@ public final class McpDispatcher {
       }
       throw invalidParams(msg);
     }
-    if (tasksEnabled() && v.hasTasks()) {
+    if (v.hasTasks() && tasksEnabled()) {
       CompletionStage<JsonNode> asTask = maybeTask(v, tool, args, p, ctx);
       if (asTask != null) {
         return asTask;

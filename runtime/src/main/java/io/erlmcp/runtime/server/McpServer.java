@@ -126,6 +126,26 @@ public final class McpServer {
     return mine != null ? Optional.of(mine) : find(remote.tools(), Tool::name, toolName);
   }
 
+  /**
+   * Whether any tool, this server's or another node's, satisfies {@code test}. Copies nothing:
+   * it is asked on every {@code tools/call}.
+   */
+  public boolean anyTool(java.util.function.Predicate<Tool> test) {
+    synchronized (this) {
+      for (Tool t : tools.values()) {
+        if (test.test(t)) {
+          return true;
+        }
+      }
+    }
+    for (Tool t : remote.tools()) {
+      if (test.test(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The tools of this server only (what a cluster registry publishes for this node). */
   public synchronized List<Tool> localTools() {
     return List.copyOf(tools.values());
