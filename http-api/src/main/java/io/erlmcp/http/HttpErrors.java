@@ -34,7 +34,7 @@ final class HttpErrors {
 
   /** 403 for a browser Origin outside the allow list (DNS-rebinding protection), else empty. */
   static Optional<HttpResponse> originRefused(HttpRequest req, HttpSettings settings) {
-    Optional<String> origin = req.getHeader("Origin").map(h -> h.value());
+    Optional<String> origin = RequestHeaders.value(req, "Origin");
     if (origin.isPresent() && !settings.originAllowed(origin.get())) {
       return Optional.of(
           error(

@@ -75,13 +75,14 @@ public final class StreamableHttp extends AllDirectives {
   private final StreamRegistry streams = new StreamRegistry();
   private final Broadcaster broadcaster = new Broadcaster();
   private final HttpResponse methodNotAllowed;
-  private final String mcpPath;
+  private final org.apache.pekko.http.scaladsl.model.Uri.Path mcpPath;
 
   public StreamableHttp(McpEdge edge, HttpSettings settings, Materializer mat) {
     this.edge = edge;
     this.settings = settings;
     this.mat = mat;
-    this.mcpPath = "/" + settings.path();
+    this.mcpPath = org.apache.pekko.http.scaladsl.model.Uri.Path$.MODULE$.apply(
+            "/" + settings.path(), java.nio.charset.StandardCharsets.UTF_8);
     edge.core().server().addListener(broadcaster);
     this.methodNotAllowed =
         HttpResponse.create()
@@ -124,10 +125,12 @@ public final class StreamableHttp extends AllDirectives {
    * transport and is not one.
    */
   public boolean isPost(HttpRequest req) {
-    if (!HttpMethods.POST.equals(req.method()) || !mcpPath.equals(req.getUri().path())) {
+    org.apache.pekko.http.scaladsl.model.Uri uri =
+        ((org.apache.pekko.http.scaladsl.model.HttpRequest) req).uri();
+    if (!HttpMethods.POST.equals(req.method()) || !mcpPath.equals(uri.path())) {
       return false;
     }
-    if (req.getUri().rawQueryString().isEmpty() || req.getHeader(SESSION_HEADER).isPresent()) {
+    if (uri.rawQueryString().isEmpty() || RequestHeaders.present(req, SESSION_HEADER)) {
       return true;
     }
     try {
@@ -1026,7 +1029,7 @@ public final class StreamableHttp extends AllDirectives {
   }
 
   private static Optional<String> header(HttpRequest req, String name) {
-    return req.getHeader(name).map(h -> h.value());
+    return RequestHeaders.value(req, name);
   }
 
   private static String randomId() {
