@@ -85,6 +85,8 @@ public final class McpClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpClient.class);
   private static final int MAX_INPUT_ROUNDS = 16;
   private static final int EVENT_QUEUE = 10_000;
+  /** The message of the -32603 error that answers a server request when the handler pool is full. */
+  static final String CLIENT_BUSY = "client busy";
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final McpTransport transport;
@@ -105,6 +107,8 @@ public final class McpClient implements AutoCloseable {
   /** 2026-07-28: tool name -> (argument -> Mcp-Param header name), from tools/list. */
   private final Map<String, Map<String, String>> toolHeaders = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
+  /** Runs the sampling/roots/elicitation handlers: bounded threads and queue (see Builder#handlerPool). */
+  private final java.util.concurrent.ThreadPoolExecutor handlerPool;
   private final ExecutorService events;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -139,6 +143,14 @@ public final class McpClient implements AutoCloseable {
     }
     this.capabilities = caps;
     this.callbacks = Executors.newCachedThreadPool(daemon("erlmcp-client-callback"));
+    // Bounded both ways: a server that sends requests faster than the handlers answer them gets
+    // "client busy" errors (AbortPolicy, see serveServerRequest) instead of the queue growing.
+    this.handlerPool =
+        new java.util.concurrent.ThreadPoolExecutor(
+            b.handlerThreads, b.handlerThreads, 30, TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(b.handlerQueue),
+            daemon("erlmcp-client-handler"));
+    handlerPool.allowCoreThreadTimeOut(true);
     // Bounded: past EVENT_QUEUE messages the transport's reader waits (backpressure to the server
     // through the socket), instead of the queue growing without limit; order is kept.
     this.events =
@@ -212,6 +224,8 @@ public final class McpClient implements AutoCloseable {
     private ObjectNode extraCapabilities;
     private final List<BiConsumer<String, JsonNode>> notificationListeners = new ArrayList<>();
     private final List<Consumer<LogMessage>> logListeners = new ArrayList<>();
+    private int handlerThreads = 8;
+    private int handlerQueue = 64;
 
     private Builder(McpTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -283,6 +297,20 @@ public final class McpClient implements AutoCloseable {
     /** {@code notifications/message} from the server. */
     public Builder onLog(Consumer<LogMessage> listener) {
       logListeners.add(listener);
+      return this;
+    }
+
+    /**
+     * The pool that runs the sampling, roots and elicitation handlers: at most {@code threads}
+     * handlers at once and {@code queue} requests waiting (default 8 and 64). A server request that
+     * finds both full is answered at once with {@code -32603 "client busy"}.
+     */
+    public Builder handlerPool(int threads, int queue) {
+      if (threads < 1 || queue < 1) {
+        throw new IllegalArgumentException("handler threads and queue must be at least 1");
+      }
+      this.handlerThreads = threads;
+      this.handlerQueue = queue;
       return this;
     }
 
@@ -941,8 +969,14 @@ public final class McpClient implements AutoCloseable {
       return CompletableFuture.failedFuture(new McpErrorException(JsonRpcError.methodNotFound(method)));
     }
     JsonNode p = params == null ? Json.object() : params;
-    CompletableFuture<JsonNode> f =
-        CompletableFuture.supplyAsync(() -> h.handle(p), callbacks).thenCompose(s -> s);
+    CompletableFuture<JsonNode> f;
+    try {
+      f = CompletableFuture.supplyAsync(() -> h.handle(p), handlerPool).thenCompose(s -> s);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("answering {} with 'client busy': {} handlers running, {} waiting", method,
+          handlerPool.getActiveCount(), handlerPool.getQueue().size());
+      return CompletableFuture.failedFuture(new McpErrorException(JsonRpcError.internalError(CLIENT_BUSY)));
+    }
     if (McpMethods.ELICITATION_CREATE.equals(method) && applyElicitationDefaults) {
       f = f.thenApply(result -> withDefaults(result, p.path("requestedSchema")));
     }
@@ -1030,6 +1064,7 @@ public final class McpClient implements AutoCloseable {
     transport.close();
     timer.shutdownNow();
     events.shutdown();
+    handlerPool.shutdownNow();
     callbacks.shutdown();
   }
 }
