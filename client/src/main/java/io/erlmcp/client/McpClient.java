@@ -555,6 +555,73 @@ public final class McpClient implements AutoCloseable {
     return request(McpMethods.LOGGING_SET_LEVEL, Json.object().put("level", level.wireName()), RequestOptions.DEFAULT);
   }
 
+  // ------------------------------------------------------------------ tasks
+
+  /**
+   * {@code tools/call} as a task (2025-11-25, {@code params.task}): the server answers at once
+   * with {@code {"task": {taskId, status, ...}}} and runs the tool in the background; follow it
+   * with {@link #getTask}, {@link #taskResult}, {@link #cancelTask} and the {@code
+   * notifications/tasks/status} an {@link Builder#onNotification} listener receives.
+   *
+   * @param ttl how long the server keeps the task, or null for the server's default
+   */
+  public CompletableFuture<JsonNode> callToolAsTask(String name, JsonNode arguments, Duration ttl) {
+    ObjectNode params = Json.object().put("name", name);
+    params.set("arguments", arguments == null ? Json.object() : arguments);
+    ObjectNode task = params.putObject("task");
+    if (ttl != null) {
+      task.put("ttl", ttl.toMillis());
+    }
+    return request(McpMethods.TOOLS_CALL, params, RequestOptions.DEFAULT);
+  }
+
+  /** {@code tasks/get}: the task's status (2026-07-28: with its result, error or input requests). */
+  public CompletableFuture<JsonNode> getTask(String taskId) {
+    return request(McpMethods.TASKS_GET, taskParams(taskId), RequestOptions.DEFAULT);
+  }
+
+  /**
+   * {@code tasks/result} (2025-11-25): waits until the task ends, then answers the tool's result
+   * (a failed task's JSON-RPC error fails the future with {@link McpErrorException}). Questions
+   * the task asks meanwhile arrive as server requests and are answered by the handlers. The wait
+   * is bounded by {@code options}' timeout, else the client's.
+   */
+  public CompletableFuture<JsonNode> taskResult(String taskId, RequestOptions options) {
+    return request(McpMethods.TASKS_RESULT, taskParams(taskId), options);
+  }
+
+  public CompletableFuture<JsonNode> taskResult(String taskId) {
+    return taskResult(taskId, RequestOptions.DEFAULT);
+  }
+
+  /** {@code tasks/list} (2025-11-25): one page of this session's tasks, oldest first. */
+  public CompletableFuture<JsonNode> listTasks(String cursor) {
+    return request(McpMethods.TASKS_LIST, cursorParams(cursor), RequestOptions.DEFAULT);
+  }
+
+  public CompletableFuture<JsonNode> listTasks() {
+    return listTasks(null);
+  }
+
+  /** {@code tasks/cancel}: stops the task (a task already ended is an error on 2025-11-25). */
+  public CompletableFuture<JsonNode> cancelTask(String taskId) {
+    return request(McpMethods.TASKS_CANCEL, taskParams(taskId), RequestOptions.DEFAULT);
+  }
+
+  /**
+   * {@code tasks/update} (2026-07-28 tasks extension): the answers to an {@code input_required}
+   * task's {@code inputRequests}, keyed as they were asked.
+   */
+  public CompletableFuture<JsonNode> updateTask(String taskId, JsonNode inputResponses) {
+    ObjectNode params = taskParams(taskId);
+    params.set("inputResponses", inputResponses);
+    return request(McpMethods.TASKS_UPDATE, params, RequestOptions.DEFAULT);
+  }
+
+  private static ObjectNode taskParams(String taskId) {
+    return Json.object().put("taskId", Objects.requireNonNull(taskId, "taskId"));
+  }
+
   /** Tells the server the roots changed ({@code notifications/roots/list_changed}). */
   public CompletableFuture<Void> notifyRootsListChanged() {
     return notify(McpMethods.NOTIFICATION_ROOTS_LIST_CHANGED, null);
@@ -709,6 +776,8 @@ public final class McpClient implements AutoCloseable {
         switch (method) {
           case McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET -> params.path("name").asText(null);
           case McpMethods.RESOURCES_READ -> params.path("uri").asText(null);
+          case McpMethods.TASKS_GET, McpMethods.TASKS_UPDATE, McpMethods.TASKS_CANCEL ->
+              params.path("taskId").asText(null);
           default -> null;
         };
     if (name != null) {

@@ -280,4 +280,91 @@ class ClientAgainstErlmcpTest {
       Thread.sleep(50);
     }
   }
+
+  @Test
+  void tasksAreCreatedPolledListedAnsweredAndCancelled() throws Exception {
+    java.util.concurrent.BlockingQueue<JsonNode> statuses = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (McpClient c =
+        client(url("/mcp"))
+            .onNotification((m, p) -> {
+              if (m.equals("notifications/tasks/status")) {
+                statuses.add(p);
+              }
+            })
+            .build()) {
+      ServerInfo info = c.connect().join();
+      assertTrue(info.capabilities().path("tasks").path("requests").path("tools").has("call"), info.capabilities().toString());
+
+      JsonNode created = c.callToolAsTask("slow_compute", Json.object().put("seconds", 1).put("label", "t1"), Duration.ofMinutes(1)).join();
+      String id = created.path("task").path("taskId").asText();
+      assertEquals("working", created.path("task").path("status").asText(), created.toString());
+      assertEquals(60000, created.path("task").path("ttl").asLong());
+      assertEquals(id, c.getTask(id).join().path("taskId").asText());
+      JsonNode result = c.taskResult(id).join();
+      assertEquals("Computed t1 after 1 s", text(result), result.toString());
+      assertEquals(id, result.path("_meta").path("io.modelcontextprotocol/related-task").path("taskId").asText());
+      assertEquals("completed", c.getTask(id).join().path("status").asText());
+
+      // a task that asks the client: the question arrives on tasks/result, the handler answers
+      int before = elicited.get();
+      String ask = c.callToolAsTask("confirm_delete", Json.object().put("filename", "a.txt"), null).join().path("task").path("taskId").asText();
+      assertEquals("Deleted a.txt", text(c.taskResult(ask).join()));
+      assertEquals(before + 1, elicited.get());
+
+      // a protocol failure ends the task failed: tasks/result answers its JSON-RPC error
+      String broken = c.callToolAsTask("protocol_error_job", Json.object(), null).join().path("task").path("taskId").asText();
+      CompletionException failed = assertThrows(CompletionException.class, () -> c.taskResult(broken).join());
+      assertInstanceOf(McpErrorException.class, failed.getCause());
+
+      String slow = c.callToolAsTask("slow_compute", Json.object().put("seconds", 60), null).join().path("task").path("taskId").asText();
+      assertEquals("cancelled", c.cancelTask(slow).join().path("status").asText());
+      CompletionException again = assertThrows(CompletionException.class, () -> c.cancelTask(slow).join());
+      assertEquals(-32602, assertInstanceOf(McpErrorException.class, again.getCause()).code());
+
+      List<String> listed = new java.util.ArrayList<>();
+      c.listTasks().join().path("tasks").forEach(t -> listed.add(t.path("taskId").asText()));
+      assertEquals(List.of(id, ask, broken, slow), listed);
+
+      CompletionException unknown = assertThrows(CompletionException.class, () -> c.getTask("no-such-task").join());
+      assertEquals(-32602, assertInstanceOf(McpErrorException.class, unknown.getCause()).code());
+      // a call without params.task of a REQUIRED tool is refused
+      CompletionException required = assertThrows(CompletionException.class, () -> c.callTool("failing_job", Json.object()).join());
+      assertEquals(-32601, assertInstanceOf(McpErrorException.class, required.getCause()).code());
+
+      JsonNode s;
+      boolean sawCompleted = false;
+      while ((s = statuses.poll(5, java.util.concurrent.TimeUnit.SECONDS)) != null && !sawCompleted) {
+        sawCompleted = s.path("taskId").asText().equals(id) && s.path("status").asText().equals("completed");
+      }
+      assertTrue(sawCompleted, "no notifications/tasks/status completed for " + id);
+    }
+  }
+
+  @Test
+  void theTasksExtensionOfTheStatelessRevision() throws Exception {
+    ObjectNode caps = Json.object();
+    caps.putObject("extensions").putObject("io.modelcontextprotocol/tasks");
+    try (McpClient c = client(url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).capabilities(caps).build()) {
+      c.connect().join();
+      JsonNode created = c.callTool("confirm_delete", Json.object().put("filename", "b.txt")).join();
+      assertEquals("task", created.path("resultType").asText(), created.toString());
+      String id = created.path("taskId").asText();
+      JsonNode t = c.getTask(id).join();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (!t.path("status").asText().equals("input_required") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        t = c.getTask(id).join();
+      }
+      assertTrue(t.path("inputRequests").has("confirm_delete"), t.toString());
+      ObjectNode answer = Json.object();
+      answer.putObject("confirm_delete").put("action", "accept").putObject("content").put("confirm", true);
+      assertEquals("complete", c.updateTask(id, answer).join().path("resultType").asText());
+      while (!t.path("status").asText().equals("completed") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        t = c.getTask(id).join();
+      }
+      assertEquals("Deleted b.txt", text(t.path("result")), t.toString());
+      assertEquals("complete", c.cancelTask(id).join().path("resultType").asText());
+    }
+  }
 }
