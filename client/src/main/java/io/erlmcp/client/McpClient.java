@@ -196,6 +196,11 @@ public final class McpClient implements AutoCloseable {
     return builder(new StreamableHttpTransport(URI.create(url)));
   }
 
+  /** Streamable HTTP over {@code https://} with {@code tls} (trust store, client certificate). */
+  public static Builder http(String url, ClientTls tls) {
+    return builder(new StreamableHttpTransport(URI.create(url), Map.of(), true, tls));
+  }
+
   /** The 2024-11-05 HTTP+SSE transport: {@code url} is the SSE endpoint (GET). */
   public static Builder legacySse(String url) {
     return builder(new LegacySseTransport(URI.create(url))).protocolVersion(ProtocolVersion.V2024_11_05);
@@ -206,9 +211,19 @@ public final class McpClient implements AutoCloseable {
     return builder(new WebSocketTransport(URI.create(url)));
   }
 
+  /** WebSocket over {@code wss://} with {@code tls} (trust store, client certificate). */
+  public static Builder websocket(String url, ClientTls tls) {
+    return builder(new WebSocketTransport(URI.create(url), Map.of(), tls));
+  }
+
   /** TCP with newline-delimited JSON. */
   public static Builder tcp(String host, int port) {
     return builder(new TcpTransport(host, port));
+  }
+
+  /** TCP+TLS with {@code tls} ({@link ClientTls#DEFAULT} for the JDK's trust store). */
+  public static Builder tcp(String host, int port, ClientTls tls) {
+    return builder(new TcpTransport(host, port, Objects.requireNonNull(tls, "tls")));
   }
 
   /** Settings of a client; {@link #build()} makes it (not yet connected). */

@@ -71,7 +71,8 @@ abstract class LineTransport implements McpTransport {
       cause = e;
     }
     if (!closed.get() && reported.compareAndSet(false, true)) {
-      listener.onClosed(new McpTransportException(name() + ": " + describeEnd(), cause));
+      String why = cause == null ? "" : ": " + cause.getMessage();
+      listener.onClosed(new McpTransportException(name() + ": " + describeEnd() + why, cause));
     }
   }
 
