@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,9 +45,10 @@ class ClientAgainstErlmcpTest {
   private Process node;
   private int port;
   private java.nio.file.Path log;
-  private final AtomicInteger elicited = new AtomicInteger();
-  private final AtomicInteger sampled = new AtomicInteger();
-  private final AtomicInteger rootsAsked = new AtomicInteger();
+  private final CountingCallbacks callbacks = new CountingCallbacks();
+  private final AtomicInteger elicited = callbacks.elicited;
+  private final AtomicInteger sampled = callbacks.sampled;
+  private final AtomicInteger rootsAsked = callbacks.rootsAsked;
 
   private String url(String path) {
     return "http://127.0.0.1:" + port + path;
@@ -107,37 +107,7 @@ class ClientAgainstErlmcpTest {
   }
 
   private McpClient.Builder client(String url) {
-    return McpClient.http(url)
-        .requestTimeout(Duration.ofSeconds(30))
-        .elicitation(
-            p -> {
-              elicited.incrementAndGet();
-              ObjectNode content = Json.object();
-              p.path("requestedSchema").path("properties").properties().forEach(e -> {
-                switch (e.getValue().path("type").asText()) {
-                  case "boolean" -> content.put(e.getKey(), true);
-                  case "number", "integer" -> content.put(e.getKey(), 7);
-                  default -> content.put(e.getKey(), e.getKey().equals("color") ? "teal" : "Ada");
-                }
-              });
-              ObjectNode r = Json.object().put("action", "accept");
-              r.set("content", content);
-              return CompletableFuture.completedFuture(r);
-            })
-        .sampling(
-            p -> {
-              sampled.incrementAndGet();
-              ObjectNode r = Json.object().put("role", "assistant").put("model", "m");
-              r.putObject("content").put("type", "text").put("text", "Paris");
-              return CompletableFuture.completedFuture(r);
-            })
-        .roots(
-            p -> {
-              rootsAsked.incrementAndGet();
-              ObjectNode r = Json.object();
-              r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
-              return CompletableFuture.completedFuture(r);
-            });
+    return callbacks.install(McpClient.http(url).requestTimeout(Duration.ofSeconds(30)));
   }
 
   @ParameterizedTest

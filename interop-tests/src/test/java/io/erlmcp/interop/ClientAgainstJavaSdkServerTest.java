@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.erlmcp.client.LogMessage;
 import io.erlmcp.client.McpClient;
 import io.erlmcp.client.McpErrorException;
@@ -51,9 +50,10 @@ class ClientAgainstJavaSdkServerTest {
   }
 
   private JavaSdkServer http;
-  private final AtomicInteger sampled = new AtomicInteger();
-  private final AtomicInteger rootsAsked = new AtomicInteger();
-  private final AtomicInteger elicited = new AtomicInteger();
+  private final CountingCallbacks callbacks = new CountingCallbacks();
+  private final AtomicInteger sampled = callbacks.sampled;
+  private final AtomicInteger rootsAsked = callbacks.rootsAsked;
+  private final AtomicInteger elicited = callbacks.elicited;
 
   @BeforeAll
   void startHttpServer() throws Exception {
@@ -76,40 +76,15 @@ class ClientAgainstJavaSdkServerTest {
               "-cp", System.getProperty("java.class.path"),
               JavaSdkServer.class.getName(), "--stdio");
         };
-    return b.requestTimeout(Duration.ofSeconds(30))
-        .sampling(
-            p -> {
-              sampled.incrementAndGet();
-              ObjectNode r = Json.object().put("role", "assistant").put("model", "test-model");
-              r.putObject("content").put("type", "text").put("text", "Paris");
-              return CompletableFuture.completedFuture(r);
-            })
-        .roots(
-            p -> {
-              rootsAsked.incrementAndGet();
-              ObjectNode r = Json.object();
-              r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
-              return CompletableFuture.completedFuture(r);
-            })
-        .elicitation(
-            p -> {
-              elicited.incrementAndGet();
-              ObjectNode r = Json.object().put("action", "accept");
-              r.putObject("content").put("name", "Ada");
-              return CompletableFuture.completedFuture(r);
-            });
+    return callbacks.install(b.requestTimeout(Duration.ofSeconds(30)));
   }
 
   private static String text(JsonNode result) {
-    StringBuilder b = new StringBuilder();
-    result.path("content").forEach(c -> b.append(c.path("text").asText("")));
-    return b.toString();
+    return ClientAgainstErlmcpTest.text(result);
   }
 
   private static List<String> names(JsonNode list, String field) {
-    List<String> out = new java.util.ArrayList<>();
-    list.path(field).forEach(t -> out.add(t.path("name").asText()));
-    return out;
+    return ClientAgainstErlmcpTest.names(list, field);
   }
 
   private static JsonNode args(String json) {

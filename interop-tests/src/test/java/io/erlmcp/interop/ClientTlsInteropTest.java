@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.erlmcp.client.ClientTls;
 import io.erlmcp.client.McpClient;
 import io.erlmcp.client.McpTransportException;
 import io.erlmcp.runtime.Json;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +48,7 @@ class ClientTlsInteropTest {
     log = ErlmcpServer.newLogFile("client-tls");
     selfSigned("server", "/CN=localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost");
     selfSigned("client", "/CN=erlmcp test client", "extendedKeyUsage=clientAuth");
-    run(List.of("openssl", "pkcs12", "-export", "-in", f("client.pem"), "-inkey", f("client-key.pem"),
+    ErlmcpServer.runTool(List.of("openssl", "pkcs12", "-export", "-in", f("client.pem"), "-inkey", f("client-key.pem"),
         "-out", f("client.p12"), "-passout", "pass:" + PASSWORD));
     httpPort = ErlmcpServer.freePort();
     tcpPort = ErlmcpServer.freePort();
@@ -60,19 +58,7 @@ class ClientTlsInteropTest {
             "--management", "off", "--metrics", "off",
             "--tls-cert", f("server.pem"), "--tls-key", f("server-key.pem"),
             "--tls-trust", f("client.pem"), "--tls-client-auth", "need");
-    server =
-        new ProcessBuilder(cmd)
-            .directory(ErlmcpServer.repoRoot().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + ErlmcpServer.STARTUP_TIMEOUT.toNanos();
-    while (!Files.readString(log).contains("erlmcp: serving")) {
-      if (!server.isAlive() || System.nanoTime() > deadline) {
-        fail("server did not start: " + ErlmcpServer.tail(log, 40));
-      }
-      Thread.sleep(200);
-    }
+    server = ErlmcpServer.launchServing(cmd, log);
   }
 
   @AfterAll
@@ -88,15 +74,8 @@ class ClientTlsInteropTest {
   }
 
   private void selfSigned(String name, String subject, String ext) throws Exception {
-    run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    ErlmcpServer.runTool(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
         "-subj", subject, "-addext", ext, "-keyout", f(name + "-key.pem"), "-out", f(name + ".pem")));
-  }
-
-  private static String run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + ": " + out);
-    return out;
   }
 
   private McpClient.Builder client(String transport, ClientTls tls) {
