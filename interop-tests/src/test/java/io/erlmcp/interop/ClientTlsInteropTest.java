@@ -121,6 +121,8 @@ class ClientTlsInteropTest {
       CompletionException e = assertThrows(CompletionException.class, () -> c.connect().join());
       McpTransportException t = assertInstanceOf(McpTransportException.class, e.getCause(), String.valueOf(e.getCause()));
       assertTrue(t.getMessage().contains(transport.startsWith("tcp") ? "tcp+tls" : transport.equals("wss") ? "ws" : "http"), t.getMessage());
+      // the reason the server gave: its TLS alert (TLS 1.3: certificate_required; 1.2: bad_certificate)
+      assertTrue(t.getMessage().contains("certificate") || t.getMessage().contains("handshake"), t.getMessage());
     }
   }
 
