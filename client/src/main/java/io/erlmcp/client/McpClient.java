@@ -77,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * notifications/cancelled} for that request. A request that exceeds its timeout fails with {@link
  * McpTimeoutException} and is cancelled the same way.
  *
- * <p><b>Threads.</b> Futures complete, and {@link RequestHandler}s run, on a client-owned pool;
+ * <p><b>Threads.</b> Futures complete on a client-owned pool; {@link RequestHandler}s run on a
+ * bounded one ({@link Builder#handlerPool}: past it a server request is answered {@code -32603
+ * client busy});
  * listeners (notifications, log messages, progress) run one at a time, in arrival order, on a
  * single client thread and should return quickly.
  */
