@@ -3,6 +3,7 @@ package io.erlmcp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.erlmcp.client.ClientTls;
 import io.erlmcp.client.McpClient;
 import io.erlmcp.client.McpErrorException;
 import io.erlmcp.client.McpException;
@@ -15,6 +16,8 @@ import io.erlmcp.client.transport.WebSocketTransport;
 import io.erlmcp.runtime.Json;
 import io.erlmcp.runtime.protocol.ProtocolVersion;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Parameters;
       "  erlmcp client --url http://127.0.0.1:8080/mcp tools/list",
       "  erlmcp client --url http://127.0.0.1:8080/mcp call add --args '{\"a\":1,\"b\":2}'",
       "  erlmcp client --stdio 'bin/erlmcp serve --stdio' read hello://greeting",
+      "  erlmcp client --url https://127.0.0.1:8443/mcp --tls-trust ca.pem --tls-cert me.pem --tls-key me-key.pem ping",
       "Exit 0 ok, 1 MCP or transport error (or a tool result with isError), 2 usage."
     })
 final class ClientCommand implements Callable<Integer> {
@@ -91,6 +95,21 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--progress", description = "Print progress notifications on stderr.")
   boolean progress;
 
+  @Option(names = "--tls", description = "With --tcp: TCP+TLS (https:// and wss:// URLs are TLS anyway). Implied by the other --tls-* options.")
+  boolean tls;
+
+  @Option(names = "--tls-trust", paramLabel = "FILE", description = "Trust these PEM CA certificates (or this PKCS#12/JKS store, password from ERLMCP_TLS_TRUST_PASSWORD) instead of the JDK's.")
+  Path tlsTrust;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE", description = "Client certificate (PEM chain) for mutual TLS, with --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE", description = "Unencrypted PKCS#8 PEM key of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Client key and certificate as a PKCS#12 (or .jks) keystore, instead of --tls-cert/--tls-key; password from ERLMCP_TLS_KEYSTORE_PASSWORD.")
+  Path tlsKeystore;
+
   @Option(names = "--server-stderr", description = "With --stdio: copy the server's stderr to ours (otherwise only its last lines are shown, when it dies).")
   boolean serverStderr;
 
@@ -104,7 +123,7 @@ final class ClientCommand implements Callable<Integer> {
   public Integer call() {
     ObjectNode argsJson = object("--args", args);
     ObjectNode paramsJson = object("--params", params);
-    McpClient.Builder b = builder(spec, target, headerMap(spec, headers), serverStderr);
+    McpClient.Builder b = builder(spec, target, headerMap(spec, headers), clientTls(), serverStderr);
     if (protocolVersion != null) {
       b.protocolVersion(
           ProtocolVersion.parse(protocolVersion)
@@ -201,16 +220,61 @@ final class ClientCommand implements Callable<Integer> {
     return m;
   }
 
+  /** The --tls-* options as ClientTls: null when none is given (plain TCP, the JDK's defaults for https/wss). */
+  private ClientTls clientTls() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert != null && tlsKeystore != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "use --tls-cert/--tls-key or --tls-keystore, not both");
+    }
+    if (!tls && tlsTrust == null && tlsCert == null && tlsKeystore == null) {
+      return null;
+    }
+    String url = target.url != null ? target.url : target.sse != null ? target.sse : target.ws;
+    boolean secureUrl = url != null && (url.startsWith("https://") || url.startsWith("wss://"));
+    if (target.tcp == null && !secureUrl) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tls options need an https:// or wss:// URL, or --tcp");
+    }
+    for (Path f : new Path[] {tlsTrust, tlsCert, tlsKey, tlsKeystore}) {
+      if (f != null && !Files.isReadable(f)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + f);
+      }
+    }
+    ClientTls t = ClientTls.DEFAULT;
+    if (tlsTrust != null) {
+      t = t.trust(tlsTrust, envOr("ERLMCP_TLS_TRUST_PASSWORD"));
+    }
+    if (tlsCert != null) {
+      t = t.certificate(tlsCert, tlsKey);
+    }
+    if (tlsKeystore != null) {
+      t = t.keystore(tlsKeystore, envOr("ERLMCP_TLS_KEYSTORE_PASSWORD"));
+    }
+    try {
+      t.context(); // a bad file is reported now, naming it, before anything connects
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return t;
+  }
+
+  private static String envOr(String name) {
+    String v = System.getenv(name);
+    return v == null ? "" : v;
+  }
+
   static McpClient.Builder builder(
-      CommandLine.Model.CommandSpec spec, Target t, Map<String, String> headers, boolean serverStderr) {
+      CommandLine.Model.CommandSpec spec, Target t, Map<String, String> headers, ClientTls tls, boolean serverStderr) {
+    ClientTls https = tls == null ? ClientTls.DEFAULT : tls;
     if (t.url != null) {
-      return McpClient.builder(new StreamableHttpTransport(URI.create(t.url), headers, true));
+      return McpClient.builder(new StreamableHttpTransport(URI.create(t.url), headers, true, https));
     }
     if (t.sse != null) {
-      return McpClient.builder(new LegacySseTransport(URI.create(t.sse), headers)).protocolVersion(ProtocolVersion.V2024_11_05);
+      return McpClient.builder(new LegacySseTransport(URI.create(t.sse), headers, https)).protocolVersion(ProtocolVersion.V2024_11_05);
     }
     if (t.ws != null) {
-      return McpClient.builder(new WebSocketTransport(URI.create(t.ws), headers));
+      return McpClient.builder(new WebSocketTransport(URI.create(t.ws), headers, https));
     }
     if (t.tcp != null) {
       int colon = t.tcp.lastIndexOf(':');
@@ -218,7 +282,7 @@ final class ClientCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "--tcp needs HOST:PORT");
       }
       try {
-        return McpClient.builder(new TcpTransport(t.tcp.substring(0, colon), Integer.parseInt(t.tcp.substring(colon + 1))));
+        return McpClient.builder(new TcpTransport(t.tcp.substring(0, colon), Integer.parseInt(t.tcp.substring(colon + 1)), tls));
       } catch (NumberFormatException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--tcp needs HOST:PORT: " + t.tcp);
       }

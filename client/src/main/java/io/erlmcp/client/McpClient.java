@@ -77,7 +77,9 @@ import org.slf4j.LoggerFactory;
  * notifications/cancelled} for that request. A request that exceeds its timeout fails with {@link
  * McpTimeoutException} and is cancelled the same way.
  *
- * <p><b>Threads.</b> Futures complete, and {@link RequestHandler}s run, on a client-owned pool;
+ * <p><b>Threads.</b> Futures complete on a client-owned pool; {@link RequestHandler}s run on a
+ * bounded one ({@link Builder#handlerPool}: past it a server request is answered {@code -32603
+ * client busy});
  * listeners (notifications, log messages, progress) run one at a time, in arrival order, on a
  * single client thread and should return quickly.
  */
@@ -85,6 +87,8 @@ public final class McpClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(McpClient.class);
   private static final int MAX_INPUT_ROUNDS = 16;
   private static final int EVENT_QUEUE = 10_000;
+  /** The message of the -32603 error that answers a server request when the handler pool is full. */
+  static final String CLIENT_BUSY = "client busy";
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final McpTransport transport;
@@ -105,6 +109,8 @@ public final class McpClient implements AutoCloseable {
   /** 2026-07-28: tool name -> (argument -> Mcp-Param header name), from tools/list. */
   private final Map<String, Map<String, String>> toolHeaders = new ConcurrentHashMap<>();
   private final ExecutorService callbacks;
+  /** Runs the sampling/roots/elicitation handlers: bounded threads and queue (see Builder#handlerPool). */
+  private final java.util.concurrent.ThreadPoolExecutor handlerPool;
   private final ExecutorService events;
   private final ScheduledExecutorService timer;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -139,6 +145,14 @@ public final class McpClient implements AutoCloseable {
     }
     this.capabilities = caps;
     this.callbacks = Executors.newCachedThreadPool(daemon("erlmcp-client-callback"));
+    // Bounded both ways: a server that sends requests faster than the handlers answer them gets
+    // "client busy" errors (AbortPolicy, see serveServerRequest) instead of the queue growing.
+    this.handlerPool =
+        new java.util.concurrent.ThreadPoolExecutor(
+            b.handlerThreads, b.handlerThreads, 30, TimeUnit.SECONDS,
+            new java.util.concurrent.ArrayBlockingQueue<>(b.handlerQueue),
+            daemon("erlmcp-client-handler"));
+    handlerPool.allowCoreThreadTimeOut(true);
     // Bounded: past EVENT_QUEUE messages the transport's reader waits (backpressure to the server
     // through the socket), instead of the queue growing without limit; order is kept.
     this.events =
@@ -184,6 +198,11 @@ public final class McpClient implements AutoCloseable {
     return builder(new StreamableHttpTransport(URI.create(url)));
   }
 
+  /** Streamable HTTP over {@code https://} with {@code tls} (trust store, client certificate). */
+  public static Builder http(String url, ClientTls tls) {
+    return builder(new StreamableHttpTransport(URI.create(url), Map.of(), true, tls));
+  }
+
   /** The 2024-11-05 HTTP+SSE transport: {@code url} is the SSE endpoint (GET). */
   public static Builder legacySse(String url) {
     return builder(new LegacySseTransport(URI.create(url))).protocolVersion(ProtocolVersion.V2024_11_05);
@@ -194,9 +213,19 @@ public final class McpClient implements AutoCloseable {
     return builder(new WebSocketTransport(URI.create(url)));
   }
 
+  /** WebSocket over {@code wss://} with {@code tls} (trust store, client certificate). */
+  public static Builder websocket(String url, ClientTls tls) {
+    return builder(new WebSocketTransport(URI.create(url), Map.of(), tls));
+  }
+
   /** TCP with newline-delimited JSON. */
   public static Builder tcp(String host, int port) {
     return builder(new TcpTransport(host, port));
+  }
+
+  /** TCP+TLS with {@code tls} ({@link ClientTls#DEFAULT} for the JDK's trust store). */
+  public static Builder tcp(String host, int port, ClientTls tls) {
+    return builder(new TcpTransport(host, port, Objects.requireNonNull(tls, "tls")));
   }
 
   /** Settings of a client; {@link #build()} makes it (not yet connected). */
@@ -212,6 +241,8 @@ public final class McpClient implements AutoCloseable {
     private ObjectNode extraCapabilities;
     private final List<BiConsumer<String, JsonNode>> notificationListeners = new ArrayList<>();
     private final List<Consumer<LogMessage>> logListeners = new ArrayList<>();
+    private int handlerThreads = 8;
+    private int handlerQueue = 64;
 
     private Builder(McpTransport transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -283,6 +314,20 @@ public final class McpClient implements AutoCloseable {
     /** {@code notifications/message} from the server. */
     public Builder onLog(Consumer<LogMessage> listener) {
       logListeners.add(listener);
+      return this;
+    }
+
+    /**
+     * The pool that runs the sampling, roots and elicitation handlers: at most {@code threads}
+     * handlers at once and {@code queue} requests waiting (default 8 and 64). A server request that
+     * finds both full is answered at once with {@code -32603 "client busy"}.
+     */
+    public Builder handlerPool(int threads, int queue) {
+      if (threads < 1 || queue < 1) {
+        throw new IllegalArgumentException("handler threads and queue must be at least 1");
+      }
+      this.handlerThreads = threads;
+      this.handlerQueue = queue;
       return this;
     }
 
@@ -527,6 +572,73 @@ public final class McpClient implements AutoCloseable {
     return request(McpMethods.LOGGING_SET_LEVEL, Json.object().put("level", level.wireName()), RequestOptions.DEFAULT);
   }
 
+  // ------------------------------------------------------------------ tasks
+
+  /**
+   * {@code tools/call} as a task (2025-11-25, {@code params.task}): the server answers at once
+   * with {@code {"task": {taskId, status, ...}}} and runs the tool in the background; follow it
+   * with {@link #getTask}, {@link #taskResult}, {@link #cancelTask} and the {@code
+   * notifications/tasks/status} an {@link Builder#onNotification} listener receives.
+   *
+   * @param ttl how long the server keeps the task, or null for the server's default
+   */
+  public CompletableFuture<JsonNode> callToolAsTask(String name, JsonNode arguments, Duration ttl) {
+    ObjectNode params = Json.object().put("name", name);
+    params.set("arguments", arguments == null ? Json.object() : arguments);
+    ObjectNode task = params.putObject("task");
+    if (ttl != null) {
+      task.put("ttl", ttl.toMillis());
+    }
+    return request(McpMethods.TOOLS_CALL, params, RequestOptions.DEFAULT);
+  }
+
+  /** {@code tasks/get}: the task's status (2026-07-28: with its result, error or input requests). */
+  public CompletableFuture<JsonNode> getTask(String taskId) {
+    return request(McpMethods.TASKS_GET, taskParams(taskId), RequestOptions.DEFAULT);
+  }
+
+  /**
+   * {@code tasks/result} (2025-11-25): waits until the task ends, then answers the tool's result
+   * (a failed task's JSON-RPC error fails the future with {@link McpErrorException}). Questions
+   * the task asks meanwhile arrive as server requests and are answered by the handlers. The wait
+   * is bounded by {@code options}' timeout, else the client's.
+   */
+  public CompletableFuture<JsonNode> taskResult(String taskId, RequestOptions options) {
+    return request(McpMethods.TASKS_RESULT, taskParams(taskId), options);
+  }
+
+  public CompletableFuture<JsonNode> taskResult(String taskId) {
+    return taskResult(taskId, RequestOptions.DEFAULT);
+  }
+
+  /** {@code tasks/list} (2025-11-25): one page of this session's tasks, oldest first. */
+  public CompletableFuture<JsonNode> listTasks(String cursor) {
+    return request(McpMethods.TASKS_LIST, cursorParams(cursor), RequestOptions.DEFAULT);
+  }
+
+  public CompletableFuture<JsonNode> listTasks() {
+    return listTasks(null);
+  }
+
+  /** {@code tasks/cancel}: stops the task (a task already ended is an error on 2025-11-25). */
+  public CompletableFuture<JsonNode> cancelTask(String taskId) {
+    return request(McpMethods.TASKS_CANCEL, taskParams(taskId), RequestOptions.DEFAULT);
+  }
+
+  /**
+   * {@code tasks/update} (2026-07-28 tasks extension): the answers to an {@code input_required}
+   * task's {@code inputRequests}, keyed as they were asked.
+   */
+  public CompletableFuture<JsonNode> updateTask(String taskId, JsonNode inputResponses) {
+    ObjectNode params = taskParams(taskId);
+    params.set("inputResponses", inputResponses);
+    return request(McpMethods.TASKS_UPDATE, params, RequestOptions.DEFAULT);
+  }
+
+  private static ObjectNode taskParams(String taskId) {
+    return Json.object().put("taskId", Objects.requireNonNull(taskId, "taskId"));
+  }
+
   /** Tells the server the roots changed ({@code notifications/roots/list_changed}). */
   public CompletableFuture<Void> notifyRootsListChanged() {
     return notify(McpMethods.NOTIFICATION_ROOTS_LIST_CHANGED, null);
@@ -681,6 +793,8 @@ public final class McpClient implements AutoCloseable {
         switch (method) {
           case McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET -> params.path("name").asText(null);
           case McpMethods.RESOURCES_READ -> params.path("uri").asText(null);
+          case McpMethods.TASKS_GET, McpMethods.TASKS_UPDATE, McpMethods.TASKS_CANCEL ->
+              params.path("taskId").asText(null);
           default -> null;
         };
     if (name != null) {
@@ -941,8 +1055,14 @@ public final class McpClient implements AutoCloseable {
       return CompletableFuture.failedFuture(new McpErrorException(JsonRpcError.methodNotFound(method)));
     }
     JsonNode p = params == null ? Json.object() : params;
-    CompletableFuture<JsonNode> f =
-        CompletableFuture.supplyAsync(() -> h.handle(p), callbacks).thenCompose(s -> s);
+    CompletableFuture<JsonNode> f;
+    try {
+      f = CompletableFuture.supplyAsync(() -> h.handle(p), handlerPool).thenCompose(s -> s);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.warn("answering {} with 'client busy': {} handlers running, {} waiting", method,
+          handlerPool.getActiveCount(), handlerPool.getQueue().size());
+      return CompletableFuture.failedFuture(new McpErrorException(JsonRpcError.internalError(CLIENT_BUSY)));
+    }
     if (McpMethods.ELICITATION_CREATE.equals(method) && applyElicitationDefaults) {
       f = f.thenApply(result -> withDefaults(result, p.path("requestedSchema")));
     }
@@ -1030,6 +1150,7 @@ public final class McpClient implements AutoCloseable {
     transport.close();
     timer.shutdownNow();
     events.shutdown();
+    handlerPool.shutdownNow();
     callbacks.shutdown();
   }
 }

@@ -41,7 +41,7 @@ public final class TestCertificates {
         Files.readString(dir.resolve("server.crt")) + Files.readString(dir.resolve("ca.pem")));
     KeyStore ks = c.keystore("server.p12");
     byte[] key = ks.getKey("server", PASSWORD.toCharArray()).getEncoded();
-    Files.writeString(dir.resolve("server-key.pem"), TlsSettings.pem("PRIVATE KEY", key));
+    Files.writeString(dir.resolve("server-key.pem"), io.erlmcp.runtime.tls.TlsFiles.pem("PRIVATE KEY", key));
     return c;
   }
 

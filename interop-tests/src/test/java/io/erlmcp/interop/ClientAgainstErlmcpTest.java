@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,9 +45,10 @@ class ClientAgainstErlmcpTest {
   private Process node;
   private int port;
   private java.nio.file.Path log;
-  private final AtomicInteger elicited = new AtomicInteger();
-  private final AtomicInteger sampled = new AtomicInteger();
-  private final AtomicInteger rootsAsked = new AtomicInteger();
+  private final CountingCallbacks callbacks = new CountingCallbacks();
+  private final AtomicInteger elicited = callbacks.elicited;
+  private final AtomicInteger sampled = callbacks.sampled;
+  private final AtomicInteger rootsAsked = callbacks.rootsAsked;
 
   private String url(String path) {
     return "http://127.0.0.1:" + port + path;
@@ -107,37 +107,7 @@ class ClientAgainstErlmcpTest {
   }
 
   private McpClient.Builder client(String url) {
-    return McpClient.http(url)
-        .requestTimeout(Duration.ofSeconds(30))
-        .elicitation(
-            p -> {
-              elicited.incrementAndGet();
-              ObjectNode content = Json.object();
-              p.path("requestedSchema").path("properties").properties().forEach(e -> {
-                switch (e.getValue().path("type").asText()) {
-                  case "boolean" -> content.put(e.getKey(), true);
-                  case "number", "integer" -> content.put(e.getKey(), 7);
-                  default -> content.put(e.getKey(), e.getKey().equals("color") ? "teal" : "Ada");
-                }
-              });
-              ObjectNode r = Json.object().put("action", "accept");
-              r.set("content", content);
-              return CompletableFuture.completedFuture(r);
-            })
-        .sampling(
-            p -> {
-              sampled.incrementAndGet();
-              ObjectNode r = Json.object().put("role", "assistant").put("model", "m");
-              r.putObject("content").put("type", "text").put("text", "Paris");
-              return CompletableFuture.completedFuture(r);
-            })
-        .roots(
-            p -> {
-              rootsAsked.incrementAndGet();
-              ObjectNode r = Json.object();
-              r.putArray("roots").addObject().put("uri", "file:///work").put("name", "work");
-              return CompletableFuture.completedFuture(r);
-            });
+    return callbacks.install(McpClient.http(url).requestTimeout(Duration.ofSeconds(30)));
   }
 
   @ParameterizedTest
@@ -278,6 +248,93 @@ class ClientAgainstErlmcpTest {
         throw new AssertionError(failure);
       }
       Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void tasksAreCreatedPolledListedAnsweredAndCancelled() throws Exception {
+    java.util.concurrent.BlockingQueue<JsonNode> statuses = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (McpClient c =
+        client(url("/mcp"))
+            .onNotification((m, p) -> {
+              if (m.equals("notifications/tasks/status")) {
+                statuses.add(p);
+              }
+            })
+            .build()) {
+      ServerInfo info = c.connect().join();
+      assertTrue(info.capabilities().path("tasks").path("requests").path("tools").has("call"), info.capabilities().toString());
+
+      JsonNode created = c.callToolAsTask("slow_compute", Json.object().put("seconds", 1).put("label", "t1"), Duration.ofMinutes(1)).join();
+      String id = created.path("task").path("taskId").asText();
+      assertEquals("working", created.path("task").path("status").asText(), created.toString());
+      assertEquals(60000, created.path("task").path("ttl").asLong());
+      assertEquals(id, c.getTask(id).join().path("taskId").asText());
+      JsonNode result = c.taskResult(id).join();
+      assertEquals("Computed t1 after 1 s", text(result), result.toString());
+      assertEquals(id, result.path("_meta").path("io.modelcontextprotocol/related-task").path("taskId").asText());
+      assertEquals("completed", c.getTask(id).join().path("status").asText());
+
+      // a task that asks the client: the question arrives on tasks/result, the handler answers
+      int before = elicited.get();
+      String ask = c.callToolAsTask("confirm_delete", Json.object().put("filename", "a.txt"), null).join().path("task").path("taskId").asText();
+      assertEquals("Deleted a.txt", text(c.taskResult(ask).join()));
+      assertEquals(before + 1, elicited.get());
+
+      // a protocol failure ends the task failed: tasks/result answers its JSON-RPC error
+      String broken = c.callToolAsTask("protocol_error_job", Json.object(), null).join().path("task").path("taskId").asText();
+      CompletionException failed = assertThrows(CompletionException.class, () -> c.taskResult(broken).join());
+      assertInstanceOf(McpErrorException.class, failed.getCause());
+
+      String slow = c.callToolAsTask("slow_compute", Json.object().put("seconds", 60), null).join().path("task").path("taskId").asText();
+      assertEquals("cancelled", c.cancelTask(slow).join().path("status").asText());
+      CompletionException again = assertThrows(CompletionException.class, () -> c.cancelTask(slow).join());
+      assertEquals(-32602, assertInstanceOf(McpErrorException.class, again.getCause()).code());
+
+      List<String> listed = new java.util.ArrayList<>();
+      c.listTasks().join().path("tasks").forEach(t -> listed.add(t.path("taskId").asText()));
+      assertEquals(List.of(id, ask, broken, slow), listed);
+
+      CompletionException unknown = assertThrows(CompletionException.class, () -> c.getTask("no-such-task").join());
+      assertEquals(-32602, assertInstanceOf(McpErrorException.class, unknown.getCause()).code());
+      // a call without params.task of a REQUIRED tool is refused
+      CompletionException required = assertThrows(CompletionException.class, () -> c.callTool("failing_job", Json.object()).join());
+      assertEquals(-32601, assertInstanceOf(McpErrorException.class, required.getCause()).code());
+
+      JsonNode s;
+      boolean sawCompleted = false;
+      while ((s = statuses.poll(5, java.util.concurrent.TimeUnit.SECONDS)) != null && !sawCompleted) {
+        sawCompleted = s.path("taskId").asText().equals(id) && s.path("status").asText().equals("completed");
+      }
+      assertTrue(sawCompleted, "no notifications/tasks/status completed for " + id);
+    }
+  }
+
+  @Test
+  void theTasksExtensionOfTheStatelessRevision() throws Exception {
+    ObjectNode caps = Json.object();
+    caps.putObject("extensions").putObject("io.modelcontextprotocol/tasks");
+    try (McpClient c = client(url("/mcp")).protocolVersion(ProtocolVersion.V2026_07_28).capabilities(caps).build()) {
+      c.connect().join();
+      JsonNode created = c.callTool("confirm_delete", Json.object().put("filename", "b.txt")).join();
+      assertEquals("task", created.path("resultType").asText(), created.toString());
+      String id = created.path("taskId").asText();
+      JsonNode t = c.getTask(id).join();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+      while (!t.path("status").asText().equals("input_required") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        t = c.getTask(id).join();
+      }
+      assertTrue(t.path("inputRequests").has("confirm_delete"), t.toString());
+      ObjectNode answer = Json.object();
+      answer.putObject("confirm_delete").put("action", "accept").putObject("content").put("confirm", true);
+      assertEquals("complete", c.updateTask(id, answer).join().path("resultType").asText());
+      while (!t.path("status").asText().equals("completed") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        t = c.getTask(id).join();
+      }
+      assertEquals("Deleted b.txt", text(t.path("result")), t.toString());
+      assertEquals("complete", c.cancelTask(id).join().path("resultType").asText());
     }
   }
 }

@@ -195,6 +195,38 @@ final class ErlmcpServer implements AutoCloseable {
     return new ErlmcpServer(launch(cmd, log), -1, dataDir, log);
   }
 
+  /**
+   * Starts {@code cmd} (a {@code bin/erlmcp serve} with options of its own, e.g. TLS) with its
+   * output in {@code log}, and waits for its "erlmcp: serving" line.
+   */
+  static Process launchServing(List<String> cmd, Path log) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(repoRoot().toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    while (!Files.readString(log).contains("erlmcp: serving")) {
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new IllegalStateException("server did not start: " + tail(log, 40));
+      }
+      Thread.sleep(200);
+    }
+    return p;
+  }
+
+  /** Runs a tool (openssl) to its end; fails with its output unless it exits 0 within a minute. */
+  static String runTool(List<String> cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(cmd + " failed: " + out);
+    }
+    return out;
+  }
+
   private static Process launch(List<String> cmd, Path log) {
     try {
       appendLine(log, "==== " + String.join(" ", cmd));

@@ -2,7 +2,6 @@ package io.erlmcp.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -54,7 +53,7 @@ class TransportsCliInteropTest {
     log = ErlmcpServer.newLogFile("transports-cli");
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    ErlmcpServer.runTool(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
         "-keyout", key.toString(), "-out", cert.toString()));
     trustingTheCert = trusting(cert);
@@ -65,19 +64,7 @@ class TransportsCliInteropTest {
             "--tcp", "127.0.0.1:" + tcpPort, "--journal", "embedded", "--data-dir",
             dir.resolve("data").toString(), "--management", "off", "--metrics", "off",
             "--tls-cert", cert.toString(), "--tls-key", key.toString());
-    server =
-        new ProcessBuilder(cmd)
-            .directory(ErlmcpServer.repoRoot().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + ErlmcpServer.STARTUP_TIMEOUT.toNanos();
-    while (!Files.readString(log).contains("erlmcp: serving")) {
-      if (!server.isAlive() || System.nanoTime() > deadline) {
-        fail("server did not start: " + ErlmcpServer.tail(log, 40));
-      }
-      Thread.sleep(200);
-    }
+    server = ErlmcpServer.launchServing(cmd, log);
   }
 
   @AfterAll
@@ -86,12 +73,6 @@ class TransportsCliInteropTest {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
     }
-  }
-
-  private static void run(List<String> cmd) throws Exception {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, cmd + ": " + out);
   }
 
   private static SSLContext trusting(Path certPem) throws Exception {

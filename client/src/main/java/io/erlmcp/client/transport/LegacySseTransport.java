@@ -1,5 +1,6 @@
 package io.erlmcp.client.transport;
 
+import io.erlmcp.client.ClientTls;
 import io.erlmcp.client.McpTransportException;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage.ErrorResponse;
@@ -42,6 +43,11 @@ public final class LegacySseTransport implements McpTransport {
   }
 
   public LegacySseTransport(URI sseUrl, Map<String, String> extraHeaders) {
+    this(sseUrl, extraHeaders, ClientTls.DEFAULT);
+  }
+
+  /** As above, with TLS settings for {@code https://} (trust store, client certificate). */
+  public LegacySseTransport(URI sseUrl, Map<String, String> extraHeaders, ClientTls tls) {
     this.sseUrl = sseUrl;
     this.extraHeaders = Map.copyOf(extraHeaders);
     this.threads =
@@ -52,7 +58,7 @@ public final class LegacySseTransport implements McpTransport {
               return t;
             });
     this.http =
-        HttpClient.newBuilder()
+        tls.applyTo(HttpClient.newBuilder())
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .executor(threads)

@@ -24,6 +24,9 @@ abstract class LineTransport implements McpTransport {
   private final Object writeLock = new Object();
   private volatile OutputStream out;
   private volatile Listener listener;
+  private volatile Thread reader;
+  /** Why reading failed (e.g. a TLS alert), once it has. */
+  private volatile IOException readFailure;
 
   /** Connects and returns the two streams. */
   protected abstract Streams open() throws IOException;
@@ -49,9 +52,10 @@ abstract class LineTransport implements McpTransport {
           new McpTransportException(name() + ": cannot connect: " + e.getMessage(), e));
     }
     this.out = s.out();
-    Thread reader = new Thread(() -> readLoop(s.in()), "erlmcp-client-" + name() + "-reader");
-    reader.setDaemon(true);
-    reader.start();
+    Thread r = new Thread(() -> readLoop(s.in()), "erlmcp-client-" + name() + "-reader");
+    r.setDaemon(true);
+    this.reader = r;
+    r.start();
     return CompletableFuture.completedFuture(null);
   }
 
@@ -68,10 +72,12 @@ abstract class LineTransport implements McpTransport {
         }
       }
     } catch (IOException e) {
+      readFailure = e;
       cause = e;
     }
     if (!closed.get() && reported.compareAndSet(false, true)) {
-      listener.onClosed(new McpTransportException(name() + ": " + describeEnd(), cause));
+      String why = cause == null ? "" : ": " + cause.getMessage();
+      listener.onClosed(new McpTransportException(name() + ": " + describeEnd() + why, cause));
     }
   }
 
@@ -88,9 +94,28 @@ abstract class LineTransport implements McpTransport {
       }
       return CompletableFuture.completedFuture(null);
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(
-          new McpTransportException(name() + ": write failed: " + e.getMessage(), e));
+      return CompletableFuture.failedFuture(writeFailed(e));
     }
+  }
+
+  /**
+   * A failed write usually has its reason on the reading side (TLS: the server's alert, e.g.
+   * certificate_required, is read while the write only sees a closed socket): wait briefly for the
+   * reader to end and name its failure when it has one.
+   */
+  private McpTransportException writeFailed(IOException e) {
+    Thread r = reader;
+    if (r != null && r != Thread.currentThread()) {
+      try {
+        r.join(500);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    IOException why = readFailure;
+    return why != null
+        ? new McpTransportException(name() + ": " + describeEnd() + ": " + why.getMessage(), why)
+        : new McpTransportException(name() + ": write failed: " + e.getMessage(), e);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.erlmcp.client.transport;
 
+import io.erlmcp.client.ClientTls;
 import io.erlmcp.client.McpTransportException;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage.ErrorResponse;
@@ -83,6 +84,12 @@ public final class StreamableHttpTransport implements McpTransport {
    */
   public StreamableHttpTransport(
       URI endpoint, Map<String, String> extraHeaders, boolean openGetStream) {
+    this(endpoint, extraHeaders, openGetStream, ClientTls.DEFAULT);
+  }
+
+  /** As above, with TLS settings for {@code https://} (trust store, client certificate). */
+  public StreamableHttpTransport(
+      URI endpoint, Map<String, String> extraHeaders, boolean openGetStream, ClientTls tls) {
     this.endpoint = endpoint;
     this.extraHeaders = Map.copyOf(extraHeaders);
     this.openGetStream = openGetStream;
@@ -101,7 +108,7 @@ public final class StreamableHttpTransport implements McpTransport {
               return t;
             });
     this.http =
-        HttpClient.newBuilder()
+        tls.applyTo(HttpClient.newBuilder())
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .executor(streamThreads)

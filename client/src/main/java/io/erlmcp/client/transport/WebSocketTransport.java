@@ -1,5 +1,6 @@
 package io.erlmcp.client.transport;
 
+import io.erlmcp.client.ClientTls;
 import io.erlmcp.client.McpTransportException;
 import io.erlmcp.runtime.jsonrpc.JsonRpcMessage;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WebSocketTransport implements McpTransport {
   private final URI uri;
   private final Map<String, String> extraHeaders;
+  private final ClientTls tls;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean reported = new AtomicBoolean();
   private final Object sendLock = new Object();
@@ -30,15 +32,22 @@ public final class WebSocketTransport implements McpTransport {
   }
 
   public WebSocketTransport(URI uri, Map<String, String> extraHeaders) {
+    this(uri, extraHeaders, ClientTls.DEFAULT);
+  }
+
+  /** As above, with TLS settings for {@code wss://} (trust store, client certificate). */
+  public WebSocketTransport(URI uri, Map<String, String> extraHeaders, ClientTls tls) {
     this.uri = uri;
     this.extraHeaders = Map.copyOf(extraHeaders);
+    this.tls = tls;
   }
 
   @Override
   public CompletionStage<Void> start(Listener listener) {
     this.listener = listener;
     WebSocket.Builder b =
-        HttpClient.newHttpClient()
+        tls.applyTo(HttpClient.newBuilder())
+            .build()
             .newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .subprotocols("mcp");
