@@ -22,6 +22,9 @@
 #   ERLMCP_TOOL / ERLMCP_TOOL_ARGS   [echo / {"message":"hello"}]
 #   SDK_JAVA_OPTS     JVM options of the Java SDK server [none: JVM defaults]
 #   WRK_THREADS [2]  HTTP_CONNECTIONS ["1 50"]  STDIO_CONCURRENCY ["1 50"]  BASE_PORT [18400]
+#   HTTP_ONE_SESSION ["50"]  connection counts also run with every connection on ONE session
+#                    (transport "http-1session"; the usual HTTP runs give each connection its
+#                    own session); empty to skip
 #   BENCH_SKIP_BUILD=1  do not run `mvn -pl bench package` first
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -43,6 +46,7 @@ done
 
 WRK_THREADS="${WRK_THREADS:-2}"
 HTTP_CONNECTIONS="${HTTP_CONNECTIONS:-1 50}"
+HTTP_ONE_SESSION="${HTTP_ONE_SESSION-50}"
 STDIO_CONCURRENCY="${STDIO_CONCURRENCY:-1 50}"
 BASE_PORT="${BASE_PORT:-18400}"
 ERLMCP_TOOL="${ERLMCP_TOOL:-echo}"
@@ -156,11 +160,13 @@ run_http() {
   fi
   pid="$(measured_pid "$server_pid")"
   rss0="$(rss_kib "$pid")"
+  local transport=http nsessions="$conns"
+  if [ "${ONE_SESSION:-0}" = 1 ]; then transport=http-1session; nsessions=1; fi
   if [ "${STATELESS:-0}" = 1 ]; then
     sessions=stateless # 2026-07-28: no sessions; see bench/lib/mcp-echo.lua
   else
-    sessions="$work/sessions-$name-$conns.txt"
-    bench/lib/mcp-sessions.sh "$url" "$conns" >"$sessions"
+    sessions="$work/sessions-$name-$conns-$nsessions.txt"
+    bench/lib/mcp-sessions.sh "$url" "$nsessions" >"$sessions"
   fi
   wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s bench/lib/mcp-echo.lua "$url" \
     -- "$sessions" "$tool" "$args" >"$work/$name-http-c$conns.warmup.txt" 2>&1
@@ -179,10 +185,10 @@ run_http() {
     echo "run.sh: wrk produced no result for $name; see $wrk_out" >&2; tail -5 "$wrk_out" >&2
     json='{"failed":"wrk produced no result"}'
   fi
-  jq -nc --arg s "$name" --argjson c "$conns" --argjson w "$json" --argjson r0 "$rss0" \
+  jq -nc --arg s "$name" --arg tr "$transport" --argjson c "$conns" --argjson w "$json" --argjson r0 "$rss0" \
     --argjson r1 "$rss1" --argjson pid "$pid" --arg c0 "$cpu0" --arg c1 "$cpu1" --arg g "$gen" \
     --arg l "$load0" --argjson wu "$warmup" --argjson t "$threads" \
-    '{server:$s,transport:"http",concurrency:$c,wrk_threads:$t,warmup_s:$wu} + $w
+    '{server:$s,transport:$tr,concurrency:$c,wrk_threads:$t,warmup_s:$wu} + $w
      + {errors:(($w.non2xx//0)+($w.rpc_errors//0)+($w.socket_errors//0)+($w.timeouts//0)),
         server_pid:$pid,rss_before_kib:$r0,rss_after_kib:$r1,
         server_cpu_s:((($c1|tonumber)-($c0|tonumber))*100|round/100),
@@ -251,6 +257,9 @@ bench_server() {
   local name="$1" http_cmd="$2" url="$3" stdio_cmd="$4" tool="$5" args="$6" c
   case ",$only," in *",$name,"*) ;; *) return 0 ;; esac
   for c in $HTTP_CONNECTIONS; do run_http "$name" "$http_cmd" "$url" "$tool" "$args" "$c"; done
+  for c in $HTTP_ONE_SESSION; do
+    ONE_SESSION=1 run_http "$name" "$http_cmd" "$url" "$tool" "$args" "$c"
+  done
   for c in $STDIO_CONCURRENCY; do run_stdio "$name" "$stdio_cmd" "$tool" "$args" "$c"; done
 }
 
