@@ -381,6 +381,7 @@ final class ServeCommand implements Callable<Integer> {
       Kamon.stop();
       return 1;
     }
+    io.erlmcp.transport.ClientGauges.start(node.core(), Duration.ofSeconds(1));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -260,7 +260,7 @@ public final class TcpTransport {
 
     Connection(InetSocketAddress remote) {
       this.remote = remote;
-      this.mcp = new McpConnection(edge, this::send);
+      this.mcp = new McpConnection(edge, "tcp", this::send);
     }
 
     Flow<ByteString, ByteString, NotUsed> flow() {

@@ -61,7 +61,9 @@ public final class ConnectedClients {
     long now = System.currentTimeMillis();
     Entry e = sessions.get(sessionId);
     if (e != null) {
-      e.lastSeen = now;
+      if (e.expires) {
+        e.lastSeen = now;
+      }
       return;
     }
     if (sessions.size() >= maxTracked) {
@@ -83,14 +85,6 @@ public final class ConnectedClients {
             now);
     if (sessions.putIfAbsent(sessionId, new Entry(c, !connectionBound, now)) == null) {
       version.incrementAndGet();
-    }
-  }
-
-  /** A request of a tracked session arrived: it stays present. */
-  public void seen(String sessionId) {
-    Entry e = sessions.get(sessionId);
-    if (e != null && e.expires) {
-      e.lastSeen = System.currentTimeMillis();
     }
   }
 

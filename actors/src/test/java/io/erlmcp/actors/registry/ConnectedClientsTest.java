@@ -58,8 +58,7 @@ class ConnectedClientsTest {
     Thread.sleep(5);
     long cutoff = System.currentTimeMillis();
     Thread.sleep(5);
-    t.seen("h");
-    t.connected("h", "http", null, false); // a first request on this node: already tracked
+    t.connected("h", "http", null, false); // a request: already tracked, seen again
     t.expireIdle(cutoff);
     assertEquals(1, t.size());
     assertEquals(before, t.version());
