@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,72 +22,60 @@ import org.junit.jupiter.api.Test;
  * on a running node. The message never ends in "null".
  */
 class ServeCommandStartFailureTest {
+  private static final String WHAT = "listen on 127.0.0.1:8081";
 
-  private static ActorSystem<Void> system() {
-    return ActorSystem.create(
-        Behaviors.empty(),
-        "serve-start-failure",
-        ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+  private ActorSystem<Void> system;
+
+  @BeforeEach
+  void start() {
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "serve-start-failure",
+            ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+  }
+
+  @AfterEach
+  void stop() {
+    system.terminate();
+  }
+
+  private ServeCommand.Outcome failedWith(Exception e) {
+    return ServeCommand.startFailure(system, WHAT, e);
   }
 
   @Test
   void aBindFailingWithoutAMessageOnADownedNodeExitsThreeNamingTheReason() throws Exception {
-    ActorSystem<Void> system = system();
     CoordinatedShutdown.get(system)
         .runAll(CoordinatedShutdown.clusterDowningReason())
         .toCompletableFuture()
         .get(30, TimeUnit.SECONDS);
-    ServeCommand.Outcome o =
-        ServeCommand.startFailure(
-            system, "listen on 127.0.0.1:8081", new ExecutionException(new IllegalStateException()));
+    ServeCommand.Outcome o = failedWith(new ExecutionException(new IllegalStateException()));
     assertEquals(ServeCommand.EXIT_REMOVED, o.exitStatus(), o.message());
     assertTrue(o.message().contains("ClusterDowningReason"), o.message());
-    assertTrue(o.message().contains("listen on 127.0.0.1:8081"), o.message());
+    assertTrue(o.message().contains(WHAT), o.message());
     assertFalse(o.message().contains("null"), o.message());
   }
 
   @Test
   void aListenerStoppedBeforeItsBindAnsweredExitsThree() {
-    ActorSystem<Void> system = system();
-    try {
-      ServeCommand.Outcome o =
-          ServeCommand.startFailure(
-              system,
-              "listen on 127.0.0.1:8081",
-              new ExecutionException(ListenerStoppedException.beforeBind("HTTP")));
-      assertEquals(ServeCommand.EXIT_REMOVED, o.exitStatus(), o.message());
-    } finally {
-      system.terminate();
-    }
+    ServeCommand.Outcome o =
+        failedWith(new ExecutionException(ListenerStoppedException.beforeBind("HTTP")));
+    assertEquals(ServeCommand.EXIT_REMOVED, o.exitStatus(), o.message());
   }
 
   @Test
   void aPortInUseOnARunningNodeExitsOneWithTheCause() {
-    ActorSystem<Void> system = system();
-    try {
-      ServeCommand.Outcome o =
-          ServeCommand.startFailure(
-              system,
-              "listen on 127.0.0.1:8081",
-              new ExecutionException(new BindException("Address already in use")));
-      assertEquals(1, o.exitStatus());
-      assertEquals("erlmcp: cannot listen on 127.0.0.1:8081: Address already in use", o.message());
-    } finally {
-      system.terminate();
-    }
+    ServeCommand.Outcome o =
+        failedWith(new ExecutionException(new BindException("Address already in use")));
+    assertEquals(1, o.exitStatus());
+    assertEquals("erlmcp: cannot " + WHAT + ": Address already in use", o.message());
   }
 
   @Test
   void aFailureWithoutAMessageOnARunningNodeIsNamedByItsType() {
-    ActorSystem<Void> system = system();
-    try {
-      ServeCommand.Outcome o =
-          ServeCommand.startFailure(
-              system, "listen on 127.0.0.1:8081", new java.util.concurrent.TimeoutException());
-      assertEquals(1, o.exitStatus());
-      assertTrue(o.message().endsWith("java.util.concurrent.TimeoutException"), o.message());
-    } finally {
-      system.terminate();
-    }
+    ServeCommand.Outcome o = failedWith(new java.util.concurrent.TimeoutException());
+    assertEquals(1, o.exitStatus());
+    assertTrue(o.message().endsWith("java.util.concurrent.TimeoutException"), o.message());
   }
 }

@@ -1,14 +1,13 @@
 package io.erlmcp.actors.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.erlmcp.actors.TwoMembers.await;
 
 import io.erlmcp.actors.TwoMembers;
 import io.erlmcp.runtime.Json;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
@@ -26,6 +25,7 @@ class PresenceRegistryTest {
   private static final PresenceRegistry.Settings SETTINGS =
       new PresenceRegistry.Settings(Duration.ofMillis(100), Duration.ofMinutes(5), 64);
 
+  private TwoMembers two;
   private ActorTestKit a;
   private ActorTestKit b;
   private final ConnectedClients onA = new ConnectedClients(1000);
@@ -34,17 +34,9 @@ class PresenceRegistryTest {
   private final AtomicReference<ClusterClients> seenByB = new AtomicReference<>();
   private String addressOfA;
 
-  private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!cond.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, what);
-      Thread.sleep(50);
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    TwoMembers two =
+    two =
         TwoMembers.start(
             "Presence",
             "pekko.cluster.distributed-data.gossip-interval = 200ms\n"
@@ -62,11 +54,8 @@ class PresenceRegistryTest {
 
   @AfterEach
   void stop() {
-    if (b != null) {
-      b.shutdownTestKit();
-    }
-    if (a != null) {
-      a.shutdownTestKit();
+    if (two != null) {
+      two.close();
     }
   }
 
