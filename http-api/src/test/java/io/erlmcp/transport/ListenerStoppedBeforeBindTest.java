@@ -69,9 +69,7 @@ class ListenerStoppedBeforeBindTest {
                     node.edge,
                     HttpSettings.from(node.edge.core().config()).withAddress("127.0.0.1", 0),
                     b));
-    ExecutionException e =
-        assertThrows(ExecutionException.class, () -> bound.get(10, TimeUnit.SECONDS));
-    assertInstanceOf(ListenerStoppedException.class, e.getCause());
+    assertReportsTheNodeShuttingDown(bound);
   }
 
   @Test
@@ -84,6 +82,10 @@ class ListenerStoppedBeforeBindTest {
                     node.edge,
                     TcpSettings.from(node.edge.core().config()).withAddress("127.0.0.1", 0),
                     b));
+    assertReportsTheNodeShuttingDown(bound);
+  }
+
+  private static void assertReportsTheNodeShuttingDown(CompletableFuture<InetSocketAddress> bound) {
     ExecutionException e =
         assertThrows(ExecutionException.class, () -> bound.get(10, TimeUnit.SECONDS));
     assertInstanceOf(ListenerStoppedException.class, e.getCause());

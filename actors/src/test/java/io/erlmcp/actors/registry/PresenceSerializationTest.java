@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.erlmcp.runtime.Json;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.ddata.LWWMap;
@@ -23,13 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PresenceSerializationTest {
   static final ActorTestKit KIT =
-      ActorTestKit.create(
-          "PresenceSer",
-          ConfigFactory.parseString(
-                  "pekko.actor.provider = cluster\n"
-                      + "pekko.remote.artery.canonical.port = 0\n"
-                      + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n")
-              .withFallback(ConfigFactory.load()));
+      ActorTestKit.create("PresenceSer", io.erlmcp.actors.TwoMembers.config(""));
 
   @AfterAll
   static void stop() {
