@@ -2,6 +2,8 @@ package io.erlmcp.actors;
 
 import com.typesafe.config.Config;
 import io.erlmcp.actors.cluster.NodeStatus;
+import io.erlmcp.actors.registry.ClusterClients;
+import io.erlmcp.actors.registry.ConnectedClients;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionGateway;
 import io.erlmcp.runtime.server.McpDispatcher;
@@ -13,7 +15,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What a transport needs of a running node: the protocol core, the way to sessions, the request
- * workers, and the node's cluster view. Handed to each transport when the core branch is up.
+ * workers, the node's cluster view, the table where transports record their connected clients,
+ * and the cluster's clients as the presence registry last saw them. Handed to each transport when
+ * the core branch is up.
  */
 public record Core(
     ActorSystem<?> system,
@@ -23,7 +27,9 @@ public record Core(
     SessionGateway sessions,
     ActorRef<RequestManager.Command> requests,
     AtomicReference<NodeStatus> status,
-    Executor handlerExecutor) {
+    Executor handlerExecutor,
+    ConnectedClients clients,
+    AtomicReference<ClusterClients> presence) {
 
   private static final java.util.Map<ActorSystem<?>, Core> BY_SYSTEM =
       new java.util.concurrent.ConcurrentHashMap<>();

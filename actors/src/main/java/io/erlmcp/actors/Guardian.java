@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import io.erlmcp.actors.cluster.ClusterMonitor;
 import io.erlmcp.actors.cluster.ClusterNotifications;
 import io.erlmcp.actors.cluster.NodeStatus;
+import io.erlmcp.actors.registry.ClusterClients;
+import io.erlmcp.actors.registry.ConnectedClients;
+import io.erlmcp.actors.registry.PresenceRegistry;
 import io.erlmcp.actors.request.RequestManager;
 import io.erlmcp.actors.session.SessionEntity;
 import io.erlmcp.actors.session.SessionGateway;
@@ -38,6 +41,8 @@ import org.apache.pekko.cluster.typed.Join;
  * guardian
  * ├── core           request workers (erlmcp_registry and the session region live beside it:
  * │                  the sharded session entities are Cluster Sharding's children)
+ * ├── registry       the catalog (CatalogRegistry); presence: the presence registry (which
+ * │                  clients are connected to which node)
  * ├── cluster        membership, reachability and the mode guard (split brain)
  * ├── transports     one child per listener (stdio, http, ...), given the core
  * ├── operations     backup, audit, degradation, incidents (filled by later work)
@@ -140,6 +145,19 @@ public final class Guardian {
                                   server, handlerExecutor, erl.getDuration("protocol.tool-timeout")))
                           .onFailure(SupervisorStrategy.restart()),
                       "registry");
+                  ConnectedClients clients =
+                      new ConnectedClients(erl.getInt("presence.max-tracked"));
+                  AtomicReference<ClusterClients> presence =
+                      new AtomicReference<>(
+                          ClusterClients.empty(cluster.selfMember().address().toString()));
+                  ctx.spawn(
+                      Behaviors.supervise(
+                              PresenceRegistry.create(
+                                  clients,
+                                  presence,
+                                  PresenceRegistry.Settings.from(erl.getConfig("presence"))))
+                          .onFailure(SupervisorStrategy.restart()),
+                      "presence");
                   ctx.spawn(
                       Behaviors.supervise(TaskCancellations.create(tasks))
                           .onFailure(SupervisorStrategy.restart()),
@@ -170,7 +188,16 @@ public final class Guardian {
                           erl.getInt("session.read-copy-limit"),
                           () -> status.get().members().size() <= 1);
                   return starting(
-                      ctx, stash, config, server, dispatcher, sessions, status, handlerExecutor,
+                      ctx,
+                      stash,
+                      config,
+                      server,
+                      dispatcher,
+                      sessions,
+                      status,
+                      handlerExecutor,
+                      clients,
+                      presence,
                       transports);
                 }));
   }
@@ -184,6 +211,8 @@ public final class Guardian {
       SessionGateway sessions,
       AtomicReference<NodeStatus> status,
       Executor handlerExecutor,
+      ConnectedClients clients,
+      AtomicReference<ClusterClients> presence,
       List<TransportSpec> transports) {
     return Behaviors.receive(Command.class)
         .onMessage(
@@ -198,7 +227,9 @@ public final class Guardian {
                       sessions,
                       started.requests(),
                       status,
-                      handlerExecutor);
+                      handlerExecutor,
+                      clients,
+                      presence);
               Core.register(core);
               List<Branch.ChildSpec> children = new ArrayList<>();
               for (TransportSpec t : transports) {

@@ -10,7 +10,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 
 /** Two cluster members in one JVM (Artery on loopback, random ports), joined and both Up. */
-public final class TwoMembers {
+public final class TwoMembers implements AutoCloseable {
   public final ActorTestKit a;
   public final ActorTestKit b;
 
@@ -44,5 +44,25 @@ public final class TwoMembers {
       Thread.sleep(100);
     }
     return new TwoMembers(a, b);
+  }
+
+  /** Waits (30 s at most) until {@code cond} holds, else fails with {@code what}. */
+  public static void await(String what, java.util.function.BooleanSupplier cond)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!cond.getAsBoolean()) {
+      assertTrue(System.currentTimeMillis() < deadline, what);
+      Thread.sleep(50);
+    }
+  }
+
+  /** Shuts both members down (b first); a member a test already shut down is left as it is. */
+  @Override
+  public void close() {
+    for (ActorTestKit kit : new ActorTestKit[] {b, a}) {
+      if (!kit.system().whenTerminated().isCompleted()) {
+        kit.shutdownTestKit();
+      }
+    }
   }
 }

@@ -381,6 +381,7 @@ final class ServeCommand implements Callable<Integer> {
       Kamon.stop();
       return 1;
     }
+    io.erlmcp.transport.ClientGauges.start(node.core(), Duration.ofSeconds(1));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -393,24 +394,17 @@ final class ServeCommand implements Callable<Integer> {
     InetSocketAddress tcpBoundAddress;
     String listening = httpAddress;
     try {
-      httpBound = bound.get(30, TimeUnit.SECONDS);
+      httpBound = awaitListener(bound, node);
       listening = tcpAddress;
-      tcpBoundAddress = tcpBound.get(30, TimeUnit.SECONDS);
+      tcpBoundAddress = awaitListener(tcpBound, node);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      System.err.println("erlmcp: cannot listen on " + listening + ": " + c.getMessage());
-      node.close();
-      Kamon.stop();
-      return 1;
+      return startFailed(node, "listen on " + listening, e);
     }
     if (!mgmt.equals("off")) {
       try {
         PekkoManagement.get(node.system()).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        System.err.println("erlmcp: cannot start Pekko Management on " + mgmt + ": " + e.getMessage());
-        node.close();
-        Kamon.stop();
-        return 1;
+        return startFailed(node, "start Pekko Management on " + mgmt, e);
       }
     }
     if (!stdio) {
@@ -453,9 +447,67 @@ final class ServeCommand implements Callable<Integer> {
       System.err.println(
           "erlmcp: this node was removed from its cluster (downed) and has shut down; restart it"
               + " to join again");
-      return 3;
+      return EXIT_REMOVED;
     }
     return 0;
+  }
+
+  /** Exit status when this node was removed from its cluster (downed) or shut down. */
+  static final int EXIT_REMOVED = 3;
+
+  /** The listener's address once bound; fails at once if the node terminates first. */
+  private static InetSocketAddress awaitListener(
+      CompletableFuture<InetSocketAddress> bound, ErlmcpNode node)
+      throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException,
+          InterruptedException {
+    CompletableFuture.anyOf(bound, node.system().getWhenTerminated().toCompletableFuture())
+        .get(30, TimeUnit.SECONDS);
+    if (!bound.isDone()) {
+      throw new java.util.concurrent.TimeoutException("the node terminated");
+    }
+    return bound.get();
+  }
+
+  /** Prints why the node could not {@code what}, stops it, and answers the exit status. */
+  private static int startFailed(ErlmcpNode node, String what, Exception e) {
+    Outcome outcome = startFailure(node.system(), what, e);
+    System.err.println(outcome.message());
+    node.close();
+    Kamon.stop();
+    return outcome.exitStatus();
+  }
+
+  /** What {@code erlmcp serve} prints and exits with. */
+  record Outcome(int exitStatus, String message) {}
+
+  /**
+   * A listener (or Pekko Management) did not start. When the node is shutting down (its
+   * coordinated shutdown has begun: the Split Brain Resolver downed it, it was removed, or its
+   * actor system is terminating) that is the reason, whatever the bind failed with (often an
+   * exception without a message): exit {@value #EXIT_REMOVED}, as for a node removed while it
+   * serves. Otherwise (port in use, bad address, timeout) exit 1 with the cause.
+   */
+  static Outcome startFailure(
+      org.apache.pekko.actor.typed.ActorSystem<?> system, String what, Exception e) {
+    Throwable cause =
+        e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    java.util.Optional<org.apache.pekko.actor.CoordinatedShutdown.Reason> reason =
+        org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+    if (reason.isPresent()
+        || system.whenTerminated().isCompleted()
+        || cause instanceof io.erlmcp.transport.ListenerStoppedException) {
+      return new Outcome(
+          EXIT_REMOVED,
+          "erlmcp: the node shut down before it could "
+              + what
+              + " ("
+              + reason.map(r -> r.getClass().getSimpleName().replace("$", "")).orElse("terminated")
+              + "): it was removed from its cluster (downed) or stopped; restart it to join again");
+    }
+    String detail = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+    return new Outcome(1, "erlmcp: cannot " + what + ": " + detail);
   }
 
   private InetSocketAddress parseHostPort(String option, String value) {

@@ -1,6 +1,7 @@
 package io.erlmcp.http;
 
 import io.erlmcp.actors.Core;
+import io.erlmcp.transport.ListenerStoppedException;
 import io.erlmcp.transport.McpEdge;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,8 @@ import org.apache.pekko.stream.Materializer;
 /**
  * The HTTP listener as a behavior of the transports branch: {@code starting} binds (result back
  * through {@code pipeToSelf}), {@code running} holds the binding and unbinds when stopped. A bind
- * failure (port in use) is reported to whoever waits on {@code bound} and stops the listener.
+ * failure (port in use) is reported to whoever waits on {@code bound} and stops the listener; so
+ * is a stop before the bind answered ({@link ListenerStoppedException}: the node is shutting down).
  */
 public final class HttpTransport {
   private HttpTransport() {}
@@ -83,7 +85,7 @@ public final class HttpTransport {
           }
           ctx.pipeToSelf(
               binding, (b, err) -> err == null ? new Bound(b) : new BindFailed(err));
-          return starting(ctx, settings, bound, mcp, ws, legacy, tls.isPresent());
+          return starting(ctx, settings, bound, binding, mcp, ws, legacy, tls.isPresent());
         });
   }
 
@@ -91,6 +93,7 @@ public final class HttpTransport {
       ActorContext<Command> ctx,
       HttpSettings settings,
       CompletableFuture<InetSocketAddress> bound,
+      java.util.concurrent.CompletionStage<ServerBinding> binding,
       StreamableHttp mcp,
       WebSocketEndpoint ws,
       LegacySse legacy,
@@ -119,8 +122,17 @@ public final class HttpTransport {
                       settings.port(),
                       f.cause().getMessage());
               bound.completeExceptionally(f.cause());
-              mcp.close();
               return Behaviors.stopped();
+            })
+        .onSignal(
+            PostStop.class,
+            s -> {
+              // Stopped before the bind answered (the node is shutting down: downed, removed or
+              // terminated): whoever waits for the listener learns it now, with a reason.
+              bound.completeExceptionally(ListenerStoppedException.beforeBind("HTTP"));
+              binding.thenAccept(ServerBinding::unbind); // a bind that still succeeds is undone
+              mcp.close();
+              return Behaviors.same();
             })
         .build();
   }

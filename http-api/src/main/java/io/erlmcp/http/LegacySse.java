@@ -227,7 +227,7 @@ public final class LegacySse extends AllDirectives {
     Stream(String id, BoundedSourceQueue<ByteString> queue) {
       this.id = id;
       this.queue = queue;
-      this.mcp = new McpConnection(edge, this::send);
+      this.mcp = new McpConnection(edge, "sse", this::send);
       Duration idle = limits.idleTimeout();
       this.idleCheck =
           idle.isZero()

@@ -298,7 +298,7 @@ public final class StreamableHttp extends AllDirectives {
                     JsonRpcError.invalidRequest(
                         "initialize must not carry an Mcp-Session-Id: it creates a session"))));
       }
-      return edge.initialize(r)
+      return edge.initialize(r, "http", false)
           .thenApply(
               init -> {
                 HttpResponse resp = json(StatusCodes.OK, init.response());
@@ -363,6 +363,9 @@ public final class StreamableHttp extends AllDirectives {
                                 + " does not match the session's negotiated "
                                 + state.protocolVersion().id())));
               }
+              // Present on this node while it sends here (also after a failover, or when a
+              // load balancer brings it here without its initialize).
+              edge.core().clients().connected(sid, "http", state.clientInfo(), false);
               return f.apply(state);
             });
   }

@@ -189,7 +189,7 @@ public final class WebSocketEndpoint extends AllDirectives {
     private BoundedSourceQueue<Object> control;
 
     Connection() {
-      this.mcp = new McpConnection(edge, this::send);
+      this.mcp = new McpConnection(edge, "websocket", this::send);
     }
 
     /**

@@ -44,6 +44,7 @@ public final class McpConnection {
   }
 
   private final McpEdge edge;
+  private final String transport;
   private final Sink sink;
   private final JsonRpcCodec codec = new JsonRpcCodec();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -60,8 +61,13 @@ public final class McpConnection {
   /** Open subscriptions/listen subscriptions, by the listen request's id. */
   private final Map<RequestId, NotificationBus.Subscription> listens = new ConcurrentHashMap<>();
 
-  public McpConnection(McpEdge edge, Sink sink) {
+  /**
+   * A connection of {@code transport} (its name in the presence registry: stdio, tcp, websocket,
+   * sse) whose outgoing messages go to {@code sink}.
+   */
+  public McpConnection(McpEdge edge, String transport, Sink sink) {
     this.edge = edge;
+    this.transport = transport;
     this.sink = sink;
     edge.core().server().addListener(listener);
   }
@@ -132,6 +138,7 @@ public final class McpConnection {
     edge.core().server().removeListener(listener);
     String sid = sessionId;
     if (sid != null) {
+      edge.disconnected(sid);
       edge.core().requests().tell(new RequestManager.CancelSession(sid, reason));
       edge.pending().failSession(sid, reason);
     }
@@ -208,7 +215,7 @@ public final class McpConnection {
       }
       inFlight.incrementAndGet();
       gate =
-          edge.initialize(r)
+          edge.initialize(r, transport, true)
               .handle(
                   (init, e) -> {
                     try {

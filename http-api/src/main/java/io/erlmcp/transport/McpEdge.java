@@ -114,9 +114,12 @@ public final class McpEdge {
 
   /**
    * Runs {@code initialize}: negotiates, persists the new session, and answers. Params errors are
-   * answered as JSON-RPC errors (no session is created then).
+   * answered as JSON-RPC errors (no session is created then). The new session's client counts as
+   * connected to this node by {@code transport} (the presence registry): until {@link
+   * #disconnected} when {@code connectionBound}, else until it ends or idles.
    */
-  public CompletionStage<Initialized> initialize(JsonRpcMessage.Request request) {
+  public CompletionStage<Initialized> initialize(
+      JsonRpcMessage.Request request, String transport, boolean connectionBound) {
     long start = System.nanoTime();
     String sessionId = newSessionId();
     McpDispatcher.InitializeOutcome outcome;
@@ -143,6 +146,12 @@ public final class McpEdge {
               }
               metrics.request(McpMethods.INITIALIZE, "ok", System.nanoTime() - start);
               metrics.sessionCreated();
+              core.clients()
+                  .connected(
+                      sessionId,
+                      transport,
+                      state == null ? null : state.clientInfo(),
+                      connectionBound);
               return new Initialized(
                   sessionId, new JsonRpcMessage.Response(request.id(), outcome.result()), state);
             });
@@ -422,8 +431,14 @@ public final class McpEdge {
     }
   }
 
+  /** The connection that carried a session closed: its client is no longer on this node. */
+  public void disconnected(String sessionId) {
+    core.clients().disconnected(sessionId);
+  }
+
   /** Ends a session (DELETE): persisted, running requests cancelled, waiting requests failed. */
   public CompletionStage<SessionState> end(String sessionId, String reason) {
+    disconnected(sessionId);
     core.requests().tell(new RequestManager.CancelSession(sessionId, reason));
     inlineRunning.forEach(
         (k, t) -> {

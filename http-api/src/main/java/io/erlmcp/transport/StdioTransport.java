@@ -41,7 +41,7 @@ public final class StdioTransport {
     this.out = out;
     this.maxLineBytes = maxLineBytes;
     this.onEof = onEof;
-    this.connection = new McpConnection(edge, this::write);
+    this.connection = new McpConnection(edge, "stdio", this::write);
   }
 
   /** How long requests still running at end of input may take to answer. */

@@ -97,7 +97,7 @@ public final class TcpTransport {
             binding = CompletableFuture.failedFuture(e);
           }
           ctx.pipeToSelf(binding, (b, err) -> err == null ? new Bound(b) : new BindFailed(err));
-          return starting(ctx, settings, bound);
+          return starting(ctx, settings, bound, binding);
         });
   }
 
@@ -122,7 +122,10 @@ public final class TcpTransport {
   }
 
   private static Behavior<Command> starting(
-      ActorContext<Command> ctx, TcpSettings settings, CompletableFuture<InetSocketAddress> bound) {
+      ActorContext<Command> ctx,
+      TcpSettings settings,
+      CompletableFuture<InetSocketAddress> bound,
+      CompletionStage<Tcp.ServerBinding> binding) {
     return Behaviors.receive(Command.class)
         .onMessage(
             Bound.class,
@@ -148,6 +151,14 @@ public final class TcpTransport {
                       f.cause().getMessage());
               bound.completeExceptionally(f.cause());
               return Behaviors.stopped();
+            })
+        .onSignal(
+            PostStop.class,
+            s -> {
+              // Stopped before the bind answered: the node is shutting down.
+              bound.completeExceptionally(ListenerStoppedException.beforeBind("TCP"));
+              binding.thenAccept(Tcp.ServerBinding::unbind); // a bind that still succeeds is undone
+              return Behaviors.same();
             })
         .build();
   }
@@ -249,7 +260,7 @@ public final class TcpTransport {
 
     Connection(InetSocketAddress remote) {
       this.remote = remote;
-      this.mcp = new McpConnection(edge, this::send);
+      this.mcp = new McpConnection(edge, "tcp", this::send);
     }
 
     Flow<ByteString, ByteString, NotUsed> flow() {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A node's health and metrics as an operator sees them: Pekko Management's /health and /ready,
- * and Kamon's Prometheus endpoint with MCP requests counted by method and outcome.
+ * erlmcp's /status with its connected clients, and Kamon's Prometheus endpoint with MCP requests
+ * counted by method and outcome and the connected-client gauges.
  */
 @Tag("interop")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -97,6 +98,48 @@ class ObservabilityInteropTest {
     assertTrue(hasCount(body, ok), "tools/call ok counted:\n" + body);
     assertTrue(hasCount(body, error), "tools/call error counted:\n" + body);
     assertTrue(body.contains("erlmcp_sessions_created_total"), body);
+  }
+
+  @Test
+  void statusAndPrometheusCountTheConnectedClients() throws Exception {
+    RawMcp raw = new RawMcp(server.url());
+    raw.initialize();
+    String status = "";
+    String metrics = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      status = get("http://127.0.0.1:" + managementPort + "/status").body();
+      metrics = get("http://127.0.0.1:" + metricsPort + "/metrics").body();
+      if (httpClients(status) >= 1 && gauge(metrics, "erlmcp_clients_connected{") >= 1
+          && gauge(metrics, "erlmcp_clients_connected_cluster") >= 1) {
+        break;
+      }
+      ErlmcpServer.sleep(500);
+    }
+    assertTrue(httpClients(status) >= 1, "/status counts the HTTP client:\n" + status);
+    assertTrue(gauge(metrics, "erlmcp_clients_connected{") >= 1, metrics);
+    assertTrue(gauge(metrics, "erlmcp_clients_connected_cluster") >= 1, metrics);
+  }
+
+  /** This node's Streamable HTTP clients as /status counts them (-1 if absent). */
+  private static int httpClients(String status) {
+    tools.jackson.databind.JsonNode nodes;
+    try {
+      nodes = new tools.jackson.databind.ObjectMapper().readTree(status).path("clients").path("nodes");
+    } catch (tools.jackson.core.JacksonException e) {
+      return -1;
+    }
+    return nodes.size() == 1 ? nodes.get(0).path("byTransport").path("http").asInt(-1) : -1;
+  }
+
+  /** The value of the first sample whose line starts with {@code prefix} (and is http's, if tagged). */
+  private static double gauge(String body, String prefix) {
+    for (String line : body.split("\n")) {
+      if (line.startsWith(prefix) && (!prefix.endsWith("{") || line.contains("transport=\"http\""))) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return -1;
   }
 
   private static boolean hasCount(String body, String labels) {

@@ -104,6 +104,17 @@ final class ErlmcpProcess {
     }
   }
 
+  /** The lines of this node's log that contain {@code text} (none if there is no log yet). */
+  List<String> logLines(String text) {
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .filter(l -> l.contains(text))
+          .toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   String logTail(int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);

@@ -158,7 +158,8 @@ final class ThreeNodeCluster implements AutoCloseable {
       awaitMembers(on, members, grace);
       return false;
     } catch (IllegalStateException e) {
-      System.out.println("multijvm: downed member not removed within " + grace + "; the views:\n" + views());
+      System.out.println("multijvm: downed member not removed within " + grace + "; the views:\n" + views()
+          + convergenceBlockers());
     }
     long deadline = System.nanoTime() + timeout.minus(grace).toNanos();
     for (ErlmcpProcess n : on) {
@@ -175,6 +176,25 @@ final class ThreeNodeCluster implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Why a leader could not remove a Down member: Pekko moves Down to Removed only on convergence
+   * (no member unreachable from a non-Down observer unless it is Down/Exiting, and every Up or
+   * Leaving member has seen the latest gossip). After 20 leader ticks without it, the leader logs
+   * its reachability table (observer -> subject records) and each member's seen flag: those lines.
+   */
+  String convergenceBlockers() {
+    StringBuilder b = new StringBuilder("---- leader duties blocked (Pekko's own diagnosis):\n");
+    for (ErlmcpProcess n : nodes) {
+      // The leader's table, and each node's own UNREACHABLE/REACHABLE flips (flapping survivors).
+      for (String marker : List.of("Leader can currently not perform its duties", "Marking node as ")) {
+        for (String line : n.logLines(marker)) {
+          b.append(n.name).append(": ").append(line).append('\n');
+        }
+      }
+    }
+    return b.toString();
   }
 
   private static boolean unreachableOnlyDowned(String status) {

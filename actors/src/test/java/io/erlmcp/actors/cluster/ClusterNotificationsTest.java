@@ -14,16 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /** Two cluster members in one JVM: a resource update on one node reaches the other's listeners. */
 class ClusterNotificationsTest {
+  private io.erlmcp.actors.TwoMembers two;
   private ActorTestKit a;
   private ActorTestKit b;
 
   @AfterEach
   void stop() {
-    if (b != null) {
-      b.shutdownTestKit();
-    }
-    if (a != null) {
-      a.shutdownTestKit();
+    if (two != null) {
+      two.close();
     }
   }
 
@@ -44,7 +42,7 @@ class ClusterNotificationsTest {
   @Test
   void aResourceUpdatedOnOneNodeIsAnnouncedOnTheOtherNodeExactlyOnce()
       throws Exception {
-    io.erlmcp.actors.TwoMembers two = io.erlmcp.actors.TwoMembers.start("Notify", "");
+    two = io.erlmcp.actors.TwoMembers.start("Notify", "");
     a = two.a;
     b = two.b;
     long deadline;

@@ -1,5 +1,6 @@
 package io.erlmcp.actors.registry;
 
+import static io.erlmcp.actors.TwoMembers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * the other lists and calls; a change reaches each node's listeners once.
  */
 class CatalogRegistryTest {
+  private io.erlmcp.actors.TwoMembers two;
   private ActorTestKit a;
   private ActorTestKit b;
   private McpServer sa;
@@ -61,17 +62,9 @@ class CatalogRegistryTest {
     }
   }
 
-  private static void await(String what, BooleanSupplier cond) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!cond.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, what);
-      Thread.sleep(50);
-    }
-  }
-
   @BeforeEach
   void start() throws Exception {
-    io.erlmcp.actors.TwoMembers two =
+    two =
         io.erlmcp.actors.TwoMembers.start(
             "Registry",
             "pekko.cluster.distributed-data.gossip-interval = 200ms\n"
@@ -91,11 +84,8 @@ class CatalogRegistryTest {
 
   @AfterEach
   void stop() {
-    if (b != null) {
-      b.shutdownTestKit();
-    }
-    if (a != null) {
-      a.shutdownTestKit();
+    if (two != null) {
+      two.close();
     }
     pool.shutdownNow();
   }
@@ -234,7 +224,6 @@ class CatalogRegistryTest {
     await("a never listed b's tool", () -> sa.tool("only-on-b").isPresent());
     onA.seen.clear();
     b.shutdownTestKit();
-    b = null;
     await("a still lists b's tool after b left", () -> sa.tool("only-on-b").isEmpty());
     await("a's clients were not told", () -> onA.count("TOOLS") >= 1);
   }

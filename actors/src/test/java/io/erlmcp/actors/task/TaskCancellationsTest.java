@@ -15,16 +15,14 @@ import org.junit.jupiter.api.Test;
 
 /** Two cluster members in one JVM: tasks/cancel on one node stops the handler on the other. */
 class TaskCancellationsTest {
+  private io.erlmcp.actors.TwoMembers two;
   private ActorTestKit a;
   private ActorTestKit b;
 
   @AfterEach
   void stop() {
-    if (b != null) {
-      b.shutdownTestKit();
-    }
-    if (a != null) {
-      a.shutdownTestKit();
+    if (two != null) {
+      two.close();
     }
   }
 
@@ -34,7 +32,7 @@ class TaskCancellationsTest {
 
   @Test
   void aCancellationOnOneNodeStopsTheHandlerRunningOnTheOther() throws Exception {
-    io.erlmcp.actors.TwoMembers two = io.erlmcp.actors.TwoMembers.start("Cancel", "");
+    two = io.erlmcp.actors.TwoMembers.start("Cancel", "");
     a = two.a;
     b = two.b;
     long deadline;
