@@ -66,6 +66,64 @@ class PersistenceConfigTest {
   }
 
   @Test
+  void aThreeNodeCassandraIsSelectedByTheEnvironment() {
+    Config config =
+        PersistenceConfig.forMode(
+            PersistenceConfig.Mode.CASSANDRA,
+            ConfigFactory.empty(),
+            Map.of(
+                PersistenceConfig.REPLICATION_FACTOR_ENV, "3",
+                PersistenceConfig.WRITE_CONSISTENCY_ENV, "quorum",
+                PersistenceConfig.READ_CONSISTENCY_ENV, "QUORUM"));
+
+    assertEquals(3, config.getInt("pekko.persistence.cassandra.journal.replication-factor"));
+    assertEquals(3, config.getInt("pekko.persistence.cassandra.snapshot.replication-factor"));
+    for (String profile :
+        List.of(
+            config.getString("pekko.persistence.cassandra.write-profile"),
+            config.getString("pekko.persistence.cassandra.read-profile"),
+            config.getString("pekko.persistence.cassandra.query.read-profile"),
+            config.getString("pekko.persistence.cassandra.snapshot.write-profile"),
+            config.getString("pekko.persistence.cassandra.snapshot.read-profile"))) {
+      assertEquals(
+          "QUORUM",
+          config.getString("datastax-java-driver.profiles." + profile + ".basic.request.consistency"),
+          profile);
+    }
+  }
+
+  @Test
+  void withoutTheEnvironmentOneReplicaAndLocalQuorumStay() {
+    Config config =
+        PersistenceConfig.forMode(PersistenceConfig.Mode.CASSANDRA, ConfigFactory.empty(), Map.of());
+
+    assertEquals(1, config.getInt("pekko.persistence.cassandra.journal.replication-factor"));
+    assertEquals(1, config.getInt("pekko.persistence.cassandra.snapshot.replication-factor"));
+  }
+
+  @Test
+  void aBadReplicationFactorOrConsistencyIsRefusedWithTheVariableNamed() {
+    IllegalArgumentException rf =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PersistenceConfig.forMode(
+                    PersistenceConfig.Mode.CASSANDRA,
+                    ConfigFactory.empty(),
+                    Map.of(PersistenceConfig.REPLICATION_FACTOR_ENV, "0")));
+    assertTrue(rf.getMessage().contains(PersistenceConfig.REPLICATION_FACTOR_ENV), rf.getMessage());
+    IllegalArgumentException cl =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PersistenceConfig.forMode(
+                    PersistenceConfig.Mode.CASSANDRA,
+                    ConfigFactory.empty(),
+                    Map.of(PersistenceConfig.WRITE_CONSISTENCY_ENV, "MOST")));
+    assertTrue(cl.getMessage().contains(PersistenceConfig.WRITE_CONSISTENCY_ENV), cl.getMessage());
+  }
+
+  @Test
   void applicationSettingsOverrideTheDefaults() {
     Config config =
         PersistenceConfig.forMode(
