@@ -119,11 +119,15 @@ public final class PersistenceConfig {
   /**
    * Does what the configured mode needs before the first persistent actor starts: for {@code
    * embedded}, creates the H2 tables ({@link EmbeddedJournalSchema#ensure}); for {@code
-   * cassandra}, nothing (the plugin creates its schema when {@code schema-autocreate} is on).
+   * cassandra}, when {@code schema-autocreate} is on with more than one replica, creates the two
+   * keyspaces and waits until every Cassandra node knows them (the plugin creates the tables; see
+   * {@link CassandraKeyspaces} for why it cannot be left the keyspaces on a multi-node cluster).
    */
   public static void prepare(Config config) {
     if (modeOf(config) == Mode.EMBEDDED) {
       EmbeddedJournalSchema.ensure(config);
+    } else if (CassandraKeyspaces.needed(config)) {
+      CassandraKeyspaces.ensure(config);
     }
   }
 
