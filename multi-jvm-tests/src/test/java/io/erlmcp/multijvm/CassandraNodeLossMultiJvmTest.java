@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * figures are printed as {@code multijvm: ...} lines.
  *
  * <p>Not in the default {@code mvn verify} (tag {@code cassandra-ring}, excluded in this module's
- * pom): it starts three more Cassandra JVMs and takes 6 to 12 minutes on a loaded 2-core machine.
+ * pom): it starts three more Cassandra JVMs and took 7.5 to 12 minutes on a loaded 2-core machine.
  * Run it with
  *
  * <pre>

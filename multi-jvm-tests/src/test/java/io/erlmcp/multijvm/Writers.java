@@ -158,22 +158,41 @@ public final class Writers {
    * session) and returns the keys whose value did not come back, each with the answer.
    */
   public List<String> lost(int viaNode) {
-    List<String> out = new ArrayList<>();
+    List<String> out = new CopyOnWriteArrayList<>();
+    // One reader per session, all at once: thousands of keys, read one by one, take minutes.
+    List<Thread> readers = new ArrayList<>();
     for (McpHttp c : sessions) {
       McpHttp reader =
           new McpHttp(http, mcpUri.apply(viaNode), Duration.ofSeconds(10)).withSession(c.sessionId());
-      for (Map.Entry<String, String> e : acknowledged.entrySet()) {
-        if (!e.getValue().equals(c.sessionId())) {
-          continue;
-        }
-        McpHttp.Answer r = quietly(() -> reader.recall(e.getKey()));
-        if (!(e.getKey() + "=v").equals(r.text())) {
-          out.add(e.getKey() + ": " + r);
-        }
+      Thread t =
+          new Thread(
+              () -> {
+                for (Map.Entry<String, String> e : acknowledged.entrySet()) {
+                  if (!e.getValue().equals(c.sessionId())) {
+                    continue;
+                  }
+                  McpHttp.Answer r = quietly(() -> reader.recall(e.getKey()));
+                  if (!(e.getKey() + "=v").equals(r.text())) {
+                    out.add(e.getKey() + ": " + r);
+                  }
+                }
+              },
+              "reader-" + c.sessionId());
+      t.start();
+      readers.add(t);
+    }
+    for (Thread t : readers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        out.add("interrupted while reading back");
+        break;
       }
     }
     return out;
   }
+
 
   /**
    * Waits until {@code node} takes a new session and a session write ({@code initialize}, then
