@@ -103,24 +103,18 @@ class PersistenceConfigTest {
 
   @Test
   void aBadReplicationFactorOrConsistencyIsRefusedWithTheVariableNamed() {
-    IllegalArgumentException rf =
+    assertRefused(PersistenceConfig.REPLICATION_FACTOR_ENV, "0");
+    assertRefused(PersistenceConfig.WRITE_CONSISTENCY_ENV, "MOST");
+  }
+
+  private static void assertRefused(String variable, String value) {
+    IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 PersistenceConfig.forMode(
-                    PersistenceConfig.Mode.CASSANDRA,
-                    ConfigFactory.empty(),
-                    Map.of(PersistenceConfig.REPLICATION_FACTOR_ENV, "0")));
-    assertTrue(rf.getMessage().contains(PersistenceConfig.REPLICATION_FACTOR_ENV), rf.getMessage());
-    IllegalArgumentException cl =
-        assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                PersistenceConfig.forMode(
-                    PersistenceConfig.Mode.CASSANDRA,
-                    ConfigFactory.empty(),
-                    Map.of(PersistenceConfig.WRITE_CONSISTENCY_ENV, "MOST")));
-    assertTrue(cl.getMessage().contains(PersistenceConfig.WRITE_CONSISTENCY_ENV), cl.getMessage());
+                    PersistenceConfig.Mode.CASSANDRA, ConfigFactory.empty(), Map.of(variable, value)));
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
   }
 
   @Test
