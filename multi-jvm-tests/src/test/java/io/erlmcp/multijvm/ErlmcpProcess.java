@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One real erlmcp JVM started with bin/erlmcp (ERLMCP_HEAP=256m), its ports and log. */
@@ -45,6 +46,11 @@ final class ErlmcpProcess {
   }
 
   void start(String contactPoints) {
+    start(contactPoints, Map.of());
+  }
+
+  /** Starts the JVM on Cassandra {@code contactPoints}, with {@code env} added (e.g. RF 3). */
+  void start(String contactPoints, Map<String, String> env) {
     append(log, "==== " + String.join(" ", command));
     ProcessBuilder pb =
         new ProcessBuilder(command)
@@ -53,6 +59,7 @@ final class ErlmcpProcess {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("ERLMCP_HEAP", "256m");
     pb.environment().put("ERLMCP_CASSANDRA_CONTACT_POINTS", contactPoints);
+    pb.environment().putAll(env);
     try {
       process = pb.start();
     } catch (IOException e) {
@@ -116,12 +123,17 @@ final class ErlmcpProcess {
   }
 
   String logTail(int lines) {
+    return tail(log, lines);
+  }
+
+  /** The last {@code lines} lines of {@code file}, headed by its name, for failure messages. */
+  static String tail(Path file, int lines) {
     try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return "---- last lines of " + log + "\n"
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return "---- last lines of " + file + "\n"
           + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
-      return "(no log " + log + ")";
+      return "(no log " + file + ")";
     }
   }
 
@@ -136,7 +148,12 @@ final class ErlmcpProcess {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+    return freePort("127.0.0.1");
+  }
+
+  /** A port free on {@code host} (any 127.0.0.x works on Linux). */
+  static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getByName(host))) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

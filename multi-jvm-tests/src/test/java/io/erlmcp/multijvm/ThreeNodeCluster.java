@@ -10,56 +10,66 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * One Cassandra (reused from ERLMCP_CASSANDRA_CONTACT_POINTS when it answers, else started with
- * bin/cassandra on free ports) and three erlmcp JVMs on free ports forming one cluster: node 1 and
- * node 2 are the seeds, node 1 joins itself.
+ * Three erlmcp JVMs on free ports forming one cluster (node 1 and node 2 are the seeds, node 1
+ * joins itself), on one Cassandra ({@link #start()}: reused from ERLMCP_CASSANDRA_CONTACT_POINTS
+ * when it answers, else a lone node started with bin/cassandra on free ports) or on the nodes of
+ * a {@link CassandraRing} ({@link #on}).
  */
 final class ThreeNodeCluster implements AutoCloseable {
   final Path work;
   final String contactPoints;
-  private final Path ownCassandra;
+  private final CassandraRing ownCassandra;
   final List<ErlmcpProcess> nodes = new ArrayList<>();
 
-  private ThreeNodeCluster(Path work, String contactPoints, Path ownCassandra) {
+  private ThreeNodeCluster(Path work, String contactPoints, CassandraRing ownCassandra) {
     this.work = work;
     this.contactPoints = contactPoints;
     this.ownCassandra = ownCassandra;
   }
 
   static ThreeNodeCluster start() throws Exception {
-    Path work = ErlmcpProcess.repoRoot().resolve("multi-jvm-tests/target/multijvm");
-    Files.createDirectories(work);
+    Path work = workDir();
     String points = System.getenv("ERLMCP_CASSANDRA_CONTACT_POINTS");
-    Path own = null;
+    CassandraRing own = null;
     if (points == null || points.isBlank() || !ErlmcpProcess.answers(points.split(",")[0].trim())) {
-      int cql = ErlmcpProcess.freePort();
-      int storage = ErlmcpProcess.freePort();
-      own = work.resolve("cassandra");
-      Path log = work.resolve("cassandra-start.log");
-      Process p =
-          new ProcessBuilder(
-                  ErlmcpProcess.repoRoot().resolve("bin/cassandra").toString(),
-                  "start", "--dir", own.toString(), "--port", Integer.toString(cql),
-                  "--storage-port", Integer.toString(storage), "--heap", "512M")
-              .directory(ErlmcpProcess.repoRoot().toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      boolean done = p.waitFor(240, TimeUnit.SECONDS);
-      if (!done || p.exitValue() != 0) {
-        p.destroyForcibly();
+      try {
+        own = CassandraRing.start(work.resolve("cassandra"), 1, Duration.ofSeconds(240));
+      } catch (IOException e) {
         String reason =
             "multi-jvm-tests skipped: no Cassandra (ERLMCP_CASSANDRA_CONTACT_POINTS unset or not"
-                + " answering, and bin/cassandra start failed; see " + log + ")";
+                + " answering, and bin/cassandra start failed: " + e.getMessage() + ")";
         System.out.println(reason);
         Assumptions.abort(reason);
       }
-      points = "127.0.0.1:" + cql;
+      points = own.contactPoints();
     }
+    return start(work, points, own, Map.of(), false);
+  }
+
+  /**
+   * Three erlmcp JVMs on the given Cassandra nodes, each started with {@code env} added. Node 1
+   * alone creates the journal schema (it starts and serves a session write before nodes 2 and 3
+   * start): on a multi-node Cassandra, plugins of three JVMs creating the same tables at once
+   * through different coordinators could make conflicting schema changes.
+   */
+  static ThreeNodeCluster on(CassandraRing cassandra, Map<String, String> env) throws Exception {
+    return start(workDir(), cassandra.contactPoints(), null, env, true);
+  }
+
+  private static Path workDir() throws IOException {
+    Path work = ErlmcpProcess.repoRoot().resolve("multi-jvm-tests/target/multijvm");
+    Files.createDirectories(work);
+    return work;
+  }
+
+  private static ThreeNodeCluster start(
+      Path work, String points, CassandraRing own, Map<String, String> env, boolean schemaFirst)
+      throws Exception {
     ThreeNodeCluster c = new ThreeNodeCluster(work, points, own);
     try {
       // bin/erlmcp builds when sources are newer than the jar: do it once, outside the timeouts.
@@ -83,7 +93,11 @@ final class ThreeNodeCluster implements AutoCloseable {
                 Files.createTempFile(work, "n" + (i + 1) + "-", ".log"),
                 seeds);
         c.nodes.add(n);
-        n.start(points);
+        n.start(points, env);
+        if (schemaFirst && i == 0) {
+          c.awaitMembers(c.nodes, 1, Duration.ofSeconds(150));
+          c.warmUp(n, Duration.ofSeconds(120));
+        }
       }
       c.awaitMembers(c.nodes, 3, Duration.ofSeconds(150));
       // A cold journal can make the first recoveries time out: warm every node up.
@@ -99,6 +113,11 @@ final class ThreeNodeCluster implements AutoCloseable {
 
   ErlmcpProcess node(int i) {
     return nodes.get(i - 1);
+  }
+
+  /** Node {@code i}'s MCP endpoint (for {@link Writers}). */
+  URI mcpUri(int i) {
+    return URI.create(node(i).url());
   }
 
   /** GET /status on a node's management port; null when it does not answer 200. */
@@ -256,18 +275,7 @@ final class ThreeNodeCluster implements AutoCloseable {
       n.kill();
     }
     if (ownCassandra != null) {
-      try {
-        new ProcessBuilder(
-                ErlmcpProcess.repoRoot().resolve("bin/cassandra").toString(), "stop", "--dir", ownCassandra.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start()
-            .waitFor(60, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        System.out.println("multi-jvm-tests: could not stop Cassandra: " + e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      ownCassandra.close();
     }
   }
 

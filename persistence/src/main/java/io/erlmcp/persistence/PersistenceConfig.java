@@ -1,5 +1,6 @@
 package io.erlmcp.persistence;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
@@ -18,9 +19,11 @@ import java.util.Map;
  * ActorSystem<Void> system = ActorSystem.create(guardian, "erlmcp", config);
  * }</pre>
  *
- * <p>Layering, first wins: JVM system properties, the chosen mode, the environment ({@code
- * ERLMCP_CASSANDRA_CONTACT_POINTS}), the application's own settings, the mode's resource file
- * ({@link Mode#resource()}), then every {@code reference.conf}. The application's settings must be
+ * <p>Layering, first wins: JVM system properties, the chosen mode, the environment (below), the
+ * application's own settings, the mode's resource file ({@link Mode#resource()}), then every
+ * {@code reference.conf}. The environment variables:
+ * {@code ERLMCP_CASSANDRA_CONTACT_POINTS}, {@code ERLMCP_CASSANDRA_REPLICATION_FACTOR}, {@code
+ * ERLMCP_CASSANDRA_WRITE_CONSISTENCY} and {@code ERLMCP_CASSANDRA_READ_CONSISTENCY}. The application's settings must be
  * unresolved and without reference defaults (e.g. {@code ConfigFactory.parseString(..)} or {@link
  * ConfigFactory#defaultApplication()}), not {@code ConfigFactory.load()}: Pekko's reference
  * defaults in there would hide the mode file's plugin choice.
@@ -64,8 +67,23 @@ public final class PersistenceConfig {
   /** Comma-separated host:port list that replaces erlmcp.persistence.cassandra.contact-points. */
   public static final String CONTACT_POINTS_ENV = "ERLMCP_CASSANDRA_CONTACT_POINTS";
 
+  /**
+   * Replication factor of the keyspaces the plugin autocreates (replaces {@code
+   * erlmcp.persistence.cassandra.replication-factor}): 3 on a three-node Cassandra.
+   */
+  public static final String REPLICATION_FACTOR_ENV = "ERLMCP_CASSANDRA_REPLICATION_FACTOR";
+
+  /** Consistency level of journal and snapshot writes, e.g. {@code QUORUM}. */
+  public static final String WRITE_CONSISTENCY_ENV = "ERLMCP_CASSANDRA_WRITE_CONSISTENCY";
+
+  /** Consistency level of recovery, queries and snapshot loads, e.g. {@code QUORUM}. */
+  public static final String READ_CONSISTENCY_ENV = "ERLMCP_CASSANDRA_READ_CONSISTENCY";
+
   static final String MODE_PATH = "erlmcp.persistence.mode";
   static final String CONTACT_POINTS_PATH = "erlmcp.persistence.cassandra.contact-points";
+  static final String REPLICATION_FACTOR_PATH = "erlmcp.persistence.cassandra.replication-factor";
+  static final String WRITE_CONSISTENCY_PATH = "erlmcp.persistence.cassandra.write-consistency";
+  static final String READ_CONSISTENCY_PATH = "erlmcp.persistence.cassandra.read-consistency";
 
   private PersistenceConfig() {}
 
@@ -101,11 +119,15 @@ public final class PersistenceConfig {
   /**
    * Does what the configured mode needs before the first persistent actor starts: for {@code
    * embedded}, creates the H2 tables ({@link EmbeddedJournalSchema#ensure}); for {@code
-   * cassandra}, nothing (the plugin creates its schema when {@code schema-autocreate} is on).
+   * cassandra}, when {@code schema-autocreate} is on with more than one replica, creates the two
+   * keyspaces and waits until every Cassandra node knows them (the plugin creates the tables; see
+   * {@link CassandraKeyspaces} for why it cannot be left the keyspaces on a multi-node cluster).
    */
   public static void prepare(Config config) {
     if (modeOf(config) == Mode.EMBEDDED) {
       EmbeddedJournalSchema.ensure(config);
+    } else if (CassandraKeyspaces.needed(config)) {
+      CassandraKeyspaces.ensure(config);
     }
   }
 
@@ -115,15 +137,72 @@ public final class PersistenceConfig {
   }
 
   private static Config environment(Map<String, String> env) {
-    String contactPoints = env.get(CONTACT_POINTS_ENV);
-    if (contactPoints == null || contactPoints.isBlank()) {
-      return ConfigFactory.empty();
+    Config config = ConfigFactory.empty();
+    String contactPoints = present(env, CONTACT_POINTS_ENV);
+    if (contactPoints != null) {
+      List<String> list =
+          Arrays.stream(contactPoints.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+      config = with(config, CONTACT_POINTS_PATH, list, CONTACT_POINTS_ENV);
     }
-    List<String> list =
-        Arrays.stream(contactPoints.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    return ConfigFactory.empty()
-        .withValue(
-            CONTACT_POINTS_PATH,
-            ConfigValueFactory.fromIterable(list, "environment variable " + CONTACT_POINTS_ENV));
+    String replicationFactor = present(env, REPLICATION_FACTOR_ENV);
+    if (replicationFactor != null) {
+      config =
+          with(
+              config,
+              REPLICATION_FACTOR_PATH,
+              replicationFactor(replicationFactor),
+              REPLICATION_FACTOR_ENV);
+    }
+    String write = present(env, WRITE_CONSISTENCY_ENV);
+    if (write != null) {
+      config =
+          with(config, WRITE_CONSISTENCY_PATH, consistency(write, WRITE_CONSISTENCY_ENV), WRITE_CONSISTENCY_ENV);
+    }
+    String read = present(env, READ_CONSISTENCY_ENV);
+    if (read != null) {
+      config =
+          with(config, READ_CONSISTENCY_PATH, consistency(read, READ_CONSISTENCY_ENV), READ_CONSISTENCY_ENV);
+    }
+    return config;
+  }
+
+  private static String present(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  private static Config with(Config config, String path, Object value, String variable) {
+    return config.withValue(
+        path, ConfigValueFactory.fromAnyRef(value, "environment variable " + variable));
+  }
+
+  private static int replicationFactor(String text) {
+    try {
+      int factor = Integer.parseInt(text);
+      if (factor >= 1) {
+        return factor;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        REPLICATION_FACTOR_ENV + " must be a positive number, not '" + text + "'");
+  }
+
+  /** A consistency level the driver knows ({@code DefaultConsistencyLevel}), in upper case. */
+  private static String consistency(String text, String variable) {
+    String level = text.toUpperCase(Locale.ROOT);
+    try {
+      return DefaultConsistencyLevel.valueOf(level).name();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          variable
+              + " must be one of "
+              + Arrays.toString(DefaultConsistencyLevel.values())
+              + ", not '"
+              + text
+              + "'",
+          e);
+    }
   }
 }

@@ -66,6 +66,58 @@ class PersistenceConfigTest {
   }
 
   @Test
+  void aThreeNodeCassandraIsSelectedByTheEnvironment() {
+    Config config =
+        PersistenceConfig.forMode(
+            PersistenceConfig.Mode.CASSANDRA,
+            ConfigFactory.empty(),
+            Map.of(
+                PersistenceConfig.REPLICATION_FACTOR_ENV, "3",
+                PersistenceConfig.WRITE_CONSISTENCY_ENV, "quorum",
+                PersistenceConfig.READ_CONSISTENCY_ENV, "QUORUM"));
+
+    assertEquals(3, config.getInt("pekko.persistence.cassandra.journal.replication-factor"));
+    assertEquals(3, config.getInt("pekko.persistence.cassandra.snapshot.replication-factor"));
+    for (String profile :
+        List.of(
+            config.getString("pekko.persistence.cassandra.write-profile"),
+            config.getString("pekko.persistence.cassandra.read-profile"),
+            config.getString("pekko.persistence.cassandra.query.read-profile"),
+            config.getString("pekko.persistence.cassandra.snapshot.write-profile"),
+            config.getString("pekko.persistence.cassandra.snapshot.read-profile"))) {
+      assertEquals(
+          "QUORUM",
+          config.getString("datastax-java-driver.profiles." + profile + ".basic.request.consistency"),
+          profile);
+    }
+  }
+
+  @Test
+  void withoutTheEnvironmentOneReplicaAndLocalQuorumStay() {
+    Config config =
+        PersistenceConfig.forMode(PersistenceConfig.Mode.CASSANDRA, ConfigFactory.empty(), Map.of());
+
+    assertEquals(1, config.getInt("pekko.persistence.cassandra.journal.replication-factor"));
+    assertEquals(1, config.getInt("pekko.persistence.cassandra.snapshot.replication-factor"));
+  }
+
+  @Test
+  void aBadReplicationFactorOrConsistencyIsRefusedWithTheVariableNamed() {
+    assertRefused(PersistenceConfig.REPLICATION_FACTOR_ENV, "0");
+    assertRefused(PersistenceConfig.WRITE_CONSISTENCY_ENV, "MOST");
+  }
+
+  private static void assertRefused(String variable, String value) {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PersistenceConfig.forMode(
+                    PersistenceConfig.Mode.CASSANDRA, ConfigFactory.empty(), Map.of(variable, value)));
+    assertTrue(e.getMessage().contains(variable), e.getMessage());
+  }
+
+  @Test
   void applicationSettingsOverrideTheDefaults() {
     Config config =
         PersistenceConfig.forMode(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.erlmcp.chaos.LocalCluster;
 import io.erlmcp.chaos.McpHttp;
+import io.erlmcp.multijvm.Writers;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,7 +145,7 @@ class FiveNodePartitionTest {
     }
     McpHttp majority = client(1);
     assertTrue(majority.initialize("majority").ok());
-    Writers writers = new Writers(cluster, HTTP, 1, 2, 3, 1, 2, 3);
+    Writers writers = new Writers(cluster::mcpUri, HTTP, 1, 2, 3, 1, 2, 3);
     Thread.sleep(2000);
 
     log("partition 1,2,3 | 4,5");
@@ -196,7 +197,7 @@ class FiveNodePartitionTest {
       assertTrue(c.initialize("ring-" + n).ok(), "node " + n + " takes sessions before the ring");
       sessions.add(c);
     }
-    Writers writers = new Writers(cluster, HTTP, 1, 2, 3, 4, 5);
+    Writers writers = new Writers(cluster::mcpUri, HTTP, 1, 2, 3, 4, 5);
     Thread.sleep(2000);
 
     log("ring");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.erlmcp.chaos.LocalCluster;
 import io.erlmcp.chaos.McpHttp;
+import io.erlmcp.multijvm.Writers;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class MinorityPartitionTest {
     assertTrue(majority.initialize("majority").ok());
 
     // Writers: unique keys through the majority nodes, before, during and after the partition.
-    Writers writers = new Writers(cluster, HTTP, 1, 2, 1, 2);
+    Writers writers = new Writers(cluster::mcpUri, HTTP, 1, 2, 1, 2);
     Thread.sleep(2000);
 
     log("partition 1,2 | 3");

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A real single-node Apache Cassandra 5.0 for development and tests, run as a child JVM.
+ * A real Apache Cassandra 5.0 node for development and tests, run as a child JVM.
  *
  * <p>{@link #start()} writes {@code cassandra.yaml} and {@code logback.xml} into the node
  * directory, launches {@code org.apache.cassandra.service.CassandraDaemon} on Java 17 with the
@@ -25,8 +25,10 @@ import java.util.Optional;
  * idempotent: when a node already answers CQL on the native port nothing is spawned. {@link
  * #stop()} sends SIGTERM (Cassandra drains), waits, then kills.
  *
- * <p>The node is tuned to boot fast as a lone node (ring delay 1 s, no wait for gossip to
- * settle); never use these settings for nodes that join a cluster.
+ * <p>A lone node (no {@link Settings#seeds()}) is tuned to boot fast (ring delay 1 s, no wait for
+ * gossip to settle). A node given seeds joins them: ring delay 5 s, gossip settles, and it
+ * bootstraps (streams its ranges) when its data directory is new; start such nodes one after
+ * another, since Cassandra refuses concurrent bootstraps.
  */
 public final class LocalCassandra {
 
@@ -37,7 +39,10 @@ public final class LocalCassandra {
    * @param host listen, RPC and native address; a loopback address by default
    * @param nativePort CQL port clients connect to
    * @param storagePort inter-node (gossip) port; must be free even for a lone node
-   * @param clusterName must not change once the data directory exists
+   * @param clusterName must not change once the data directory exists; every node of one
+   *     cluster has the same
+   * @param seeds storage addresses ({@code host:port}) of the cluster's seed nodes; empty for a
+   *     lone node (its own address is its seed, and it boots fast)
    * @param maxHeap the {@code -Xmx} value, e.g. {@code 512M}
    * @param startTimeout how long {@link #start()} waits for CQL
    * @param stopTimeout how long {@link #stop()} waits after SIGTERM before killing
@@ -51,6 +56,7 @@ public final class LocalCassandra {
       int nativePort,
       int storagePort,
       String clusterName,
+      List<String> seeds,
       String maxHeap,
       Duration startTimeout,
       Duration stopTimeout,
@@ -62,6 +68,12 @@ public final class LocalCassandra {
 
     public Settings {
       dir = dir.toAbsolutePath().normalize();
+      seeds = List.copyOf(seeds);
+    }
+
+    /** Whether the node joins (or forms) a cluster with others rather than running alone. */
+    public boolean clustered() {
+      return !seeds.isEmpty();
     }
 
     /** 127.0.0.1:9042 (storage 7000), 512 MB heap, 120 s to start, 30 s to stop. */
@@ -72,6 +84,7 @@ public final class LocalCassandra {
           DEFAULT_NATIVE_PORT,
           DEFAULT_STORAGE_PORT,
           "erlmcp-dev",
+          List.of(),
           "512M",
           Duration.ofSeconds(120),
           Duration.ofSeconds(30),
@@ -82,37 +95,54 @@ public final class LocalCassandra {
     /** Listen, RPC and native address (e.g. an address inside a test network namespace). */
     public Settings withHost(String host) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           java, detach);
     }
 
     public Settings withPorts(int nativePort, int storagePort) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           java, detach);
     }
 
     public Settings withMaxHeap(String maxHeap) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           java, detach);
     }
 
     public Settings withStartTimeout(Duration startTimeout) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           java, detach);
     }
 
     public Settings withJava(Path java) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           Optional.of(java), detach);
+    }
+
+    /** The cluster's name: nodes of different names refuse to gossip with each other. */
+    public Settings withClusterName(String clusterName) {
+      return new Settings(
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout,
+          stopTimeout, java, detach);
+    }
+
+    /**
+     * Seed nodes ({@code host:port} storage addresses) of a multi-node cluster; the same list on
+     * every node. A node listed in its own seeds starts the cluster; the others join it.
+     */
+    public Settings withSeeds(List<String> seeds) {
+      return new Settings(
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout,
+          stopTimeout, java, detach);
     }
 
     public Settings withDetach(boolean detach) {
       return new Settings(
-          dir, host, nativePort, storagePort, clusterName, maxHeap, startTimeout, stopTimeout,
+          dir, host, nativePort, storagePort, clusterName, seeds, maxHeap, startTimeout, stopTimeout,
           java, detach);
     }
   }
@@ -302,10 +332,16 @@ public final class LocalCassandra {
     command.add("-Dcassandra.logdir=" + files.logDir());
     command.add("-Dcassandra.config=" + files.yaml().toUri());
     command.add("-Dlogback.configurationFile=" + files.logbackXml());
-    // Lone-node boot: without these the first start sleeps 30 s waiting for a ring that never
-    // comes. Never for nodes that join others.
-    command.add("-Dcassandra.ring_delay_ms=1000");
-    command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    if (settings.clustered()) {
+      // Joining others: the node must learn the ring and the schema before it takes tokens, but
+      // 5 s is plenty on loopback (the default is 30 s).
+      command.add("-Dcassandra.ring_delay_ms=5000");
+    } else {
+      // Lone-node boot: without these the first start sleeps 30 s waiting for a ring that never
+      // comes. Never for nodes that join others.
+      command.add("-Dcassandra.ring_delay_ms=1000");
+      command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    }
     command.add("-cp");
     command.add(classpath);
     command.add(MAIN_CLASS);

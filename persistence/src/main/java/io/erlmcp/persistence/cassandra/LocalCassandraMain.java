@@ -2,6 +2,8 @@ package io.erlmcp.persistence.cassandra;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Locale;
  *
  * <pre>
  * LocalCassandraMain start|stop|status [--dir DIR] [--host ADDR] [--port N] [--storage-port N]
- *                    [--heap SIZE] [--timeout SECONDS] [--foreground]
+ *                    [--seeds HOST:PORT,...] [--cluster-name NAME] [--heap SIZE]
+ *                    [--timeout SECONDS] [--foreground]
  * </pre>
  *
  * <p>{@code start} returns once CQL answers, leaving the node running in its own session;
@@ -20,7 +23,8 @@ public final class LocalCassandraMain {
 
   static final String USAGE =
       "usage: cassandra start|stop|status [--dir DIR] [--host ADDR] [--port N] [--storage-port N]"
-          + " [--heap SIZE] [--timeout SECONDS] [--foreground]";
+          + " [--seeds HOST:PORT,...] [--cluster-name NAME] [--heap SIZE] [--timeout SECONDS]"
+          + " [--foreground]";
 
   private LocalCassandraMain() {}
 
@@ -49,6 +53,8 @@ public final class LocalCassandraMain {
     String host = null;
     int nativePort = LocalCassandra.Settings.DEFAULT_NATIVE_PORT;
     int storagePort = LocalCassandra.Settings.DEFAULT_STORAGE_PORT;
+    List<String> seeds = List.of();
+    String clusterName = null;
     String heap = null;
     Duration timeout = null;
     boolean foreground = false;
@@ -58,6 +64,8 @@ public final class LocalCassandraMain {
         case "--host" -> host = value(args, ++i);
         case "--port" -> nativePort = port(value(args, ++i));
         case "--storage-port" -> storagePort = port(value(args, ++i));
+        case "--seeds" -> seeds = seeds(value(args, ++i));
+        case "--cluster-name" -> clusterName = value(args, ++i);
         case "--heap" -> heap = value(args, ++i);
         case "--timeout" -> timeout = Duration.ofSeconds(positive(value(args, ++i)));
         case "--foreground" -> foreground = true;
@@ -67,7 +75,11 @@ public final class LocalCassandraMain {
     LocalCassandra.Settings settings =
         LocalCassandra.Settings.defaults(dir)
             .withPorts(nativePort, storagePort)
+            .withSeeds(seeds)
             .withDetach(!foreground);
+    if (clusterName != null) {
+      settings = settings.withClusterName(clusterName);
+    }
     if (host != null) {
       settings = settings.withHost(host);
     }
@@ -172,6 +184,23 @@ public final class LocalCassandraMain {
       throw new UsageException(args[i - 1] + " needs a value");
     }
     return args[i];
+  }
+
+  /** {@code host:port,host:port}: storage addresses, each with its port. */
+  private static List<String> seeds(String text) {
+    List<String> seeds =
+        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String seed : seeds) {
+      int colon = seed.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new UsageException("a seed is host:port (its storage port), not " + seed);
+      }
+      port(seed.substring(colon + 1));
+    }
+    if (seeds.isEmpty()) {
+      throw new UsageException("--seeds needs at least one host:port");
+    }
+    return seeds;
   }
 
   private static int port(String text) {

@@ -74,7 +74,7 @@ record NodeFiles(Path dir) {
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",
-        "      - seeds: \"" + host + ":" + s.storagePort() + "\"",
+        "      - seeds: \"" + seeds(s) + "\"",
         "listen_address: " + host,
         "rpc_address: " + host,
         "storage_port: " + s.storagePort(),
@@ -83,6 +83,10 @@ record NodeFiles(Path dir) {
         "authenticator: AllowAllAuthenticator",
         "authorizer: AllowAllAuthorizer",
         "");
+  }
+
+  private static String seeds(LocalCassandra.Settings s) {
+    return s.clustered() ? String.join(",", s.seeds()) : s.host() + ":" + s.storagePort();
   }
 
   private String logbackText() {

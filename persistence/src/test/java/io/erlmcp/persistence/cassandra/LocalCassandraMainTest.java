@@ -25,4 +25,11 @@ class LocalCassandraMainTest {
         LocalCassandraMain.UsageException.class,
         () -> LocalCassandraMain.run(new String[] {"status", "--port", "65536"}));
   }
+
+  @Test
+  void aSeedWithoutItsPortIsAUsageError() {
+    assertThrows(
+        LocalCassandraMain.UsageException.class,
+        () -> LocalCassandraMain.run(new String[] {"status", "--seeds", "127.0.0.1:7000,127.0.0.2"}));
+  }
 }
