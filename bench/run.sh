@@ -149,19 +149,19 @@ run_http() {
   port="$(next_port)"
   cmd="${cmd_t//\{PORT\}/$port}"
   url="${url_t//\{PORT\}/$port}"
-  log="$work/$name-http-c$conns.log"
+  local transport=http nsessions="$conns"
+  if [ "${ONE_SESSION:-0}" = 1 ]; then transport=http-1session; nsessions=1; fi
+  log="$work/$name-$transport-c$conns.log"
   threads=$((conns < WRK_THREADS ? conns : WRK_THREADS))
-  echo "== $name http c=$conns ($url)"
+  echo "== $name $transport c=$conns ($url)"
   if ! start_http "$name" "$cmd" "$url" "$log"; then
     stop_server
-    jq -nc --arg s "$name" --argjson c "$conns" \
-      '{server:$s,transport:"http",concurrency:$c,failed:"server did not start"}' >>"$rows"
+    jq -nc --arg s "$name" --arg tr "$transport" --argjson c "$conns" \
+      '{server:$s,transport:$tr,concurrency:$c,failed:"server did not start"}' >>"$rows"
     return 0
   fi
   pid="$(measured_pid "$server_pid")"
   rss0="$(rss_kib "$pid")"
-  local transport=http nsessions="$conns"
-  if [ "${ONE_SESSION:-0}" = 1 ]; then transport=http-1session; nsessions=1; fi
   if [ "${STATELESS:-0}" = 1 ]; then
     sessions=stateless # 2026-07-28: no sessions; see bench/lib/mcp-echo.lua
   else
@@ -169,10 +169,10 @@ run_http() {
     bench/lib/mcp-sessions.sh "$url" "$nsessions" >"$sessions"
   fi
   wrk -t"$threads" -c"$conns" -d"${warmup}s" --timeout 10s -s bench/lib/mcp-echo.lua "$url" \
-    -- "$sessions" "$tool" "$args" >"$work/$name-http-c$conns.warmup.txt" 2>&1
+    -- "$sessions" "$tool" "$args" >"$work/$name-$transport-c$conns.warmup.txt" 2>&1
   cpu0="$(cpu_s "$pid")"
   load0="$(loadavg)"
-  wrk_out="$work/$name-http-c$conns.wrk.txt"
+  wrk_out="$work/$name-$transport-c$conns.wrk.txt"
   /usr/bin/time -f 'GEN_CPU %U %S' -o "$work/gen.txt" \
     wrk -t"$threads" -c"$conns" -d"${duration}s" --timeout 10s -s bench/lib/mcp-echo.lua "$url" \
     -- "$sessions" "$tool" "$args" >"$wrk_out" 2>&1 || true
