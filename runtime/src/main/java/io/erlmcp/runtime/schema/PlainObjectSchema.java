@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <p>Why: the full validator allocates about 1.6 KB per call (its execution context, paths and
  * error list), a tenth of what a whole {@code tools/call} over HTTP allocates; this test allocates
- * nothing.
+ * about 100 bytes (the iterators over the instance's fields).
  */
 final class PlainObjectSchema {
 

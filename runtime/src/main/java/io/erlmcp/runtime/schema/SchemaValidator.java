@@ -23,7 +23,7 @@ public final class SchemaValidator {
           b -> b.schemaLoader(loader -> loader.fetchRemoteResources(false)));
   private final Map<Identity, Compiled> cache = new ConcurrentHashMap<>();
 
-  /** A compiled schema and, when it has the plain shape, its allocation-free acceptance test. */
+  /** A compiled schema and, when it has the plain shape, its quick acceptance test. */
   private record Compiled(Schema schema, PlainObjectSchema plain) {}
 
   /** Schemas are keyed by identity: hashing a schema tree on every call would cost more. */
