@@ -2,7 +2,6 @@ package io.erlmcp.http;
 
 import io.erlmcp.actors.session.SessionGateway;
 import io.erlmcp.runtime.session.SessionCommand;
-import io.erlmcp.runtime.session.SessionState;
 import io.erlmcp.runtime.session.StreamEvent;
 import io.erlmcp.transport.Metrics;
 import java.time.Duration;
@@ -129,11 +128,11 @@ final class SseStream {
       return;
     }
     sessions
-        .execute(sessionId, new SessionCommand.AppendToStream(streamId, batch, close))
-        .whenComplete((state, err) -> written(batch, close, state, err));
+        .append(sessionId, new SessionCommand.AppendToStream(streamId, batch, close))
+        .whenComplete((firstSeq, err) -> written(batch, close, firstSeq, err));
   }
 
-  private void written(List<String> batch, boolean close, SessionState state, Throwable err) {
+  private void written(List<String> batch, boolean close, Long firstSeq, Throwable err) {
     boolean again;
     synchronized (this) {
       if (err != null) {
@@ -150,7 +149,7 @@ final class SseStream {
           deliver(SseFormat.event(null, p));
         }
       } else {
-        long first = state.nextSeq() - batch.size();
+        long first = firstSeq;
         for (int i = 0; i < batch.size(); i++) {
           StreamEvent e = new StreamEvent(first + i, streamId, batch.get(i));
           remember(e);

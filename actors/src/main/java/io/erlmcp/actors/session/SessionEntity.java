@@ -40,14 +40,37 @@ public final class SessionEntity
   /** Messages the entity understands. */
   public sealed interface Command extends CborSerializable {}
 
-  /** Run a session command; the reply comes after its events are written. */
-  public record Execute(SessionCommand command, ActorRef<Reply> replyTo) implements Command {}
+  /**
+   * Run a session command; the reply comes after its events are written.
+   *
+   * @param commandId null, or an id unique to this command: the entity records it with the
+   *     command's events, and a resend with the same id is answered from that record instead of
+   *     being applied again (see {@link SessionGateway})
+   */
+  public record Execute(SessionCommand command, ActorRef<Reply> replyTo, String commandId)
+      implements Command {
+    public Execute(SessionCommand command, ActorRef<Reply> replyTo) {
+      this(command, replyTo, null);
+    }
+  }
 
-  /** The answer to {@link Execute}: the state after the command, or why it was refused. */
-  public record Reply(SessionState state, JsonRpcError error, long revision)
+  /**
+   * The answer to {@link Execute}: the state after the command, or why it was refused.
+   *
+   * @param revision the journal sequence number the state reflects
+   * @param firstSeq the id of the first stream event the command appended (the session's next
+   *     stream sequence number before it)
+   * @param duplicate the command had already been applied (a resend); nothing was written now
+   */
+  public record Reply(
+      SessionState state, JsonRpcError error, long revision, long firstSeq, boolean duplicate)
       implements CborSerializable {
     public Reply(SessionState state, JsonRpcError error) {
-      this(state, error, 0);
+      this(state, error, 0, 0, false);
+    }
+
+    public Reply(SessionState state, JsonRpcError error, long revision) {
+      this(state, error, revision, 0, false);
     }
 
     public Reply {
@@ -137,15 +160,29 @@ public final class SessionEntity
 
   private org.apache.pekko.persistence.typed.javadsl.Effect<SessionEvent, SessionState> onExecute(
       SessionState state, Execute cmd) {
+    Long applied = state.appliedCommand(cmd.commandId());
+    if (applied != null) {
+      ctx.getLog().debug("session {}: command {} already applied", sessionId, cmd.commandId());
+      return Effect()
+          .reply(cmd.replyTo(), new Reply(state, null, lastSequenceNumber(ctx), applied, true));
+    }
     SessionMachine.Decision d = machine.decide(state, cmd.command());
     if (!d.accepted()) {
       return Effect().reply(cmd.replyTo(), new Reply(null, d.error()));
     }
+    long firstSeq = state.nextSeq();
     if (d.events().isEmpty()) {
-      return Effect().reply(cmd.replyTo(), new Reply(state, null, lastSequenceNumber(ctx)));
+      return Effect()
+          .reply(cmd.replyTo(), new Reply(state, null, lastSequenceNumber(ctx), firstSeq, false));
+    }
+    java.util.List<SessionEvent> events = d.events();
+    if (cmd.commandId() != null) {
+      // Written atomically with the command's events: either both are in the journal or neither.
+      events = new java.util.ArrayList<>(events);
+      events.add(new SessionEvent.CommandApplied(cmd.commandId(), firstSeq));
     }
     return Effect()
-        .persist(d.events())
+        .persist(events)
         .thenRun(
             s -> {
               // Only changes a reader can see are replicated (not stream events alone).
@@ -153,7 +190,8 @@ public final class SessionEntity
                 readCopies.publish(sessionId, lastSequenceNumber(ctx), s);
               }
             })
-        .thenReply(cmd.replyTo(), s -> new Reply(s, null, lastSequenceNumber(ctx)));
+        .thenReply(
+            cmd.replyTo(), s -> new Reply(s, null, lastSequenceNumber(ctx), firstSeq, false));
   }
 
   @Override

@@ -22,6 +22,15 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * session entities (an edge: the timeout comes from configuration and is translated here into a
  * JSON-RPC error). It keeps a bounded read copy of each session's state so calls that only read
  * the negotiated state do not wait for the entity; every acknowledged write refreshes the copy.
+ *
+ * <p>Writes are resent until acknowledged. A write whose entity lives on a node that just died
+ * is lost with that node's shard region until the cluster removes the node and the shard starts
+ * on a survivor. So each write carries an id, is sent again when an attempt got no answer within
+ * {@code erlmcp.session.write-attempt-timeout}, and sent again at once shortly after any member
+ * is removed, until {@code erlmcp.session.write-timeout} has passed. The entity records each
+ * applied id with the command's events, in the same journal write, so a resend of a command that
+ * was applied (its reply lost) is answered without being applied twice. A write therefore
+ * succeeds as soon as its session is back, instead of after a full timeout.
  */
 public final class SessionGateway {
 
@@ -37,6 +46,19 @@ public final class SessionGateway {
   private final Duration suspectFor;
   /** Sessions whose entity did not answer a read in time, until when its copy answers at once. */
   private final Map<String, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final ActorSystem<?> system;
+  private final Duration writeTimeout;
+  private final Duration writeAttemptTimeout;
+  private final Duration resendAfterRemoval;
+  /** Writes not yet answered, so a member's removal can resend them. */
+  private final java.util.Set<Write> pendingWrites = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Unique per gateway: command ids are this prefix and a counter. */
+  private final String commandPrefix =
+      Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + "-";
+  private final java.util.concurrent.atomic.AtomicLong commandCounter = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong resends = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
 
   /** A local read copy: the state and the entity's journal sequence number it reflects. */
   private record Local(long revision, SessionState state) {}
@@ -54,7 +76,21 @@ public final class SessionGateway {
       Duration askTimeout,
       int cacheLimit,
       java.util.function.BooleanSupplier alone) {
+    this(system, askTimeout, cacheLimit, alone, system.settings().config().getConfig("erlmcp.session"));
+  }
+
+  /** As above, with the write settings from {@code session} (erlmcp.session's keys). */
+  SessionGateway(
+      ActorSystem<?> system,
+      Duration askTimeout,
+      int cacheLimit,
+      java.util.function.BooleanSupplier alone,
+      com.typesafe.config.Config session) {
     this.alone = alone;
+    this.system = system;
+    this.writeTimeout = session.getDuration("write-timeout");
+    this.writeAttemptTimeout = session.getDuration("write-attempt-timeout");
+    this.resendAfterRemoval = session.getDuration("resend-after-removal");
     this.suspectFor = system.settings().config().getDuration("erlmcp.session.suspect-for");
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
@@ -71,6 +107,118 @@ public final class SessionGateway {
             return size() > cacheLimit;
           }
         };
+    system.systemActorOf(
+        removals(this),
+        "erlmcp-session-gateway-removals-" + INSTANCES.incrementAndGet(),
+        org.apache.pekko.actor.typed.Props.empty());
+  }
+
+  /** Tells the gateway of every member removed from the cluster. */
+  private static org.apache.pekko.actor.typed.Behavior<
+          org.apache.pekko.cluster.ClusterEvent.MemberRemoved>
+      removals(SessionGateway gateway) {
+    return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
+        ctx -> {
+          org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
+              .subscriptions()
+              .tell(
+                  org.apache.pekko.cluster.typed.Subscribe.create(
+                      ctx.getSelf(), org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
+              removed -> {
+                gateway.memberRemoved(removed.member().address().toString());
+                return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+              });
+        });
+  }
+
+  /**
+   * A member left the cluster: the shards it held start elsewhere once the coordinator hears of
+   * it, so every write still waiting is sent again shortly (it may have gone to that member).
+   */
+  void memberRemoved(String address) {
+    int n = pendingWrites.size();
+    if (n == 0) {
+      return;
+    }
+    org.slf4j.LoggerFactory.getLogger(SessionGateway.class)
+        .info("member {} removed: resending {} unanswered session writes in {}", address, n, resendAfterRemoval);
+    system
+        .scheduler()
+        .scheduleOnce(
+            resendAfterRemoval,
+            () -> {
+              for (Write w : pendingWrites) {
+                w.resend();
+              }
+            },
+            system.executionContext());
+  }
+
+  /** How many write attempts were resends (a timeout or a member's removal), since start. */
+  public long resends() {
+    return resends.get();
+  }
+
+  /** One write until it is answered or its time is up; attempts carry the same command id. */
+  private final class Write {
+    final String sessionId;
+    final SessionCommand command;
+    final String commandId = commandPrefix + commandCounter.incrementAndGet();
+    final long deadline = System.nanoTime() + writeTimeout.toNanos();
+    final CompletableFuture<SessionEntity.Reply> result = new CompletableFuture<>();
+    /** Only the newest attempt's timeout starts another one. */
+    final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+
+    Write(String sessionId, SessionCommand command) {
+      this.sessionId = sessionId;
+      this.command = command;
+    }
+
+    void start() {
+      pendingWrites.add(this);
+      result.whenComplete((r, e) -> pendingWrites.remove(this));
+      attempt(generation.get());
+    }
+
+    void resend() {
+      if (!result.isDone()) {
+        resends.incrementAndGet();
+        attempt(generation.incrementAndGet());
+      }
+    }
+
+    private void attempt(int gen) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        result.completeExceptionally(new TimeoutException("session write not answered in " + writeTimeout));
+        return;
+      }
+      Duration timeout = Duration.ofNanos(Math.min(left, writeAttemptTimeout.toNanos()));
+      Stages.direct(
+              entity(sessionId)
+                  .<SessionEntity.Reply>ask(
+                      replyTo -> new SessionEntity.Execute(command, replyTo, commandId), timeout))
+          .whenComplete(
+              (reply, err) -> {
+                if (err == null) {
+                  result.complete(reply);
+                } else if (unwrap(err) instanceof TimeoutException) {
+                  if (!result.isDone() && generation.compareAndSet(gen, gen + 1)) {
+                    if (deadline - System.nanoTime() > 0) {
+                      resends.incrementAndGet();
+                    }
+                    attempt(gen + 1);
+                  }
+                } else {
+                  result.completeExceptionally(err);
+                }
+              });
+    }
+  }
+
+  private static Throwable unwrap(Throwable err) {
+    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
   }
 
   private EntityRef<SessionEntity.Command> entity(String sessionId) {
@@ -82,21 +230,31 @@ public final class SessionGateway {
    * with a {@link JsonRpcException} (refused, or the store did not answer).
    */
   public CompletionStage<SessionState> execute(String sessionId, SessionCommand command) {
-    return Stages.direct(
-            entity(sessionId)
-                .<SessionEntity.Reply>ask(
-                    replyTo -> new SessionEntity.Execute(command, replyTo), askTimeout))
-        .handle(
-            (reply, err) -> {
-              if (err != null) {
-                throw translate(err);
-              }
-              if (!reply.accepted()) {
-                throw new JsonRpcException(reply.error());
-              }
-              remember(sessionId, reply.revision(), reply.state());
-              return reply.state();
-            });
+    return write(sessionId, command).thenApply(SessionEntity.Reply::state);
+  }
+
+  /**
+   * Appends to one of the session's streams; completes with the id (sequence number) of the
+   * first appended event once the events are durable.
+   */
+  public CompletionStage<Long> append(String sessionId, SessionCommand.AppendToStream command) {
+    return write(sessionId, command).thenApply(SessionEntity.Reply::firstSeq);
+  }
+
+  private CompletableFuture<SessionEntity.Reply> write(String sessionId, SessionCommand command) {
+    Write w = new Write(sessionId, command);
+    w.start();
+    return w.result.handle(
+        (reply, err) -> {
+          if (err != null) {
+            throw translate(err);
+          }
+          if (!reply.accepted()) {
+            throw new JsonRpcException(reply.error());
+          }
+          remember(sessionId, reply.revision(), reply.state());
+          return reply;
+        });
   }
 
   /**

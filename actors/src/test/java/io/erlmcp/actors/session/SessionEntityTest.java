@@ -248,4 +248,60 @@ class SessionEntityTest {
       assertEquals(message, back);
     }
   }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<
+          SessionEntity.Command, SessionEvent, SessionState, SessionEntity.Reply>
+      execute(SessionCommand c, String commandId) {
+    return entity.runCommand(replyTo -> new SessionEntity.Execute(c, replyTo, commandId));
+  }
+
+  @Test
+  void aCommandIdIsWrittenWithItsEventsAndAResendIsAnsweredWithoutApplyingIt() {
+    accepted(INIT);
+    var first = execute(new SessionCommand.AppendToStream("st", List.of("a", "b"), false), "cmd-1");
+    assertEquals(
+        List.of(
+            new SessionEvent.StreamEventAppended(1, "st", "a"),
+            new SessionEvent.StreamEventAppended(2, "st", "b"),
+            new SessionEvent.CommandApplied("cmd-1", 1)),
+        first.events());
+    assertEquals(1, first.reply().firstSeq());
+    assertFalse(first.reply().duplicate());
+    accepted(new SessionCommand.AppendToStream("st", List.of("c"), false));
+
+    var resent = execute(new SessionCommand.AppendToStream("st", List.of("a", "b"), false), "cmd-1");
+    assertTrue(resent.hasNoEvents());
+    assertTrue(resent.reply().accepted());
+    assertTrue(resent.reply().duplicate());
+    assertEquals(1, resent.reply().firstSeq(), "the original command's first event id");
+    assertEquals(4, entity.getState().nextSeq());
+  }
+
+  @Test
+  void appliedCommandIdsSurviveRestartAndSnapshots() {
+    accepted(INIT);
+    // snapshot-every = 4 in these settings: these writes cross a snapshot.
+    for (int i = 0; i < 5; i++) {
+      execute(new SessionCommand.PutData("k", Json.NODES.numberNode(i)), "put-" + i);
+    }
+    entity.restart();
+    for (int i = 0; i < 5; i++) {
+      var again = execute(new SessionCommand.PutData("k", Json.NODES.numberNode(i)), "put-" + i);
+      assertTrue(again.reply().duplicate(), "put-" + i + " remembered after restart");
+      assertTrue(again.hasNoEvents());
+    }
+    assertEquals(4, entity.getState().data().get("k").asInt());
+  }
+
+  @Test
+  void aRefusedCommandRecordsNoIdAndARepeatIsDecidedAgain() {
+    var refused = execute(new SessionCommand.SetLogLevel(LogLevel.INFO), "early");
+    assertFalse(refused.reply().accepted());
+    assertTrue(refused.hasNoEvents());
+    accepted(INIT);
+    var later = execute(new SessionCommand.SetLogLevel(LogLevel.INFO), "early");
+    assertTrue(later.reply().accepted());
+    assertFalse(later.reply().duplicate());
+    assertEquals(LogLevel.INFO, entity.getState().logLevel());
+  }
 }

@@ -22,7 +22,8 @@ import io.erlmcp.runtime.protocol.LogLevel;
   @JsonSubTypes.Type(value = SessionEvent.DataRemoved.class, name = "data-removed"),
   @JsonSubTypes.Type(value = SessionEvent.StreamEventAppended.class, name = "stream-event"),
   @JsonSubTypes.Type(value = SessionEvent.StreamClosed.class, name = "stream-closed"),
-  @JsonSubTypes.Type(value = SessionEvent.Ended.class, name = "ended")
+  @JsonSubTypes.Type(value = SessionEvent.Ended.class, name = "ended"),
+  @JsonSubTypes.Type(value = SessionEvent.CommandApplied.class, name = "command-applied")
 })
 public sealed interface SessionEvent {
 
@@ -61,4 +62,14 @@ public sealed interface SessionEvent {
 
   /** DELETE, or the session expired. */
   record Ended(long atMillis, String reason) implements SessionEvent {}
+
+  /**
+   * The events written with this one (in the same atomic write) were a command's effect, and the
+   * command had this id. A command resent with the same id (the edge retrying a write whose reply
+   * was lost with a node) is then answered without being applied again.
+   *
+   * @param firstSeq the session's next stream sequence number before the command: the id of the
+   *     first stream event it appended, if it appended any
+   */
+  record CommandApplied(String commandId, long firstSeq) implements SessionEvent {}
 }

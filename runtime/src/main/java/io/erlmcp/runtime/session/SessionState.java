@@ -34,9 +34,51 @@ public record SessionState(
     Set<String> closedStreams,
     int bufferLimit,
     boolean ended,
-    long createdAtMillis) {
+    long createdAtMillis,
+    Map<String, Long> appliedCommands) {
 
   public static final int DEFAULT_BUFFER_LIMIT = 1000;
+
+  /**
+   * How many applied command ids a session remembers (oldest forgotten first). A resend comes
+   * within seconds of the original, so a handful per session in flight is what matters.
+   */
+  public static final int APPLIED_COMMANDS_LIMIT = 64;
+
+  public SessionState {
+    // Snapshots written before commands had ids have no such field.
+    appliedCommands = appliedCommands == null ? Map.of() : appliedCommands;
+  }
+
+  /** A state that remembers no applied command ids (read copies, stateless requests). */
+  public SessionState(
+      String sessionId,
+      ProtocolVersion protocolVersion,
+      JsonNode clientInfo,
+      JsonNode clientCapabilities,
+      boolean clientReady,
+      LogLevel logLevel,
+      Set<String> subscriptions,
+      Map<String, JsonNode> data,
+      long nextSeq,
+      List<StreamEvent> streamBuffer,
+      Set<String> closedStreams,
+      int bufferLimit,
+      boolean ended,
+      long createdAtMillis) {
+    this(
+        sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
+        subscriptions, data, nextSeq, streamBuffer, closedStreams, bufferLimit, ended,
+        createdAtMillis, Map.of());
+  }
+
+  /**
+   * The first stream sequence number of the command with this id, if the session applied it
+   * recently (see {@link SessionEvent.CommandApplied}); null when it did not.
+   */
+  public Long appliedCommand(String commandId) {
+    return commandId == null ? null : appliedCommands.get(commandId);
+  }
 
   /** Before initialize: nothing exists yet. */
   public static SessionState empty(int bufferLimit) {
@@ -114,14 +156,15 @@ public record SessionState(
           closedStreams,
           bufferLimit,
           false,
-          e.atMillis());
+          e.atMillis(),
+          appliedCommands);
     } else if (event instanceof SessionEvent.ClientReady) {
       return withClientReady(true);
     } else if (event instanceof SessionEvent.LogLevelSet e) {
       return new SessionState(
           sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, e.level(),
           subscriptions, data, nextSeq, streamBuffer, closedStreams, bufferLimit, ended,
-          createdAtMillis);
+          createdAtMillis, appliedCommands);
     } else if (event instanceof SessionEvent.Subscribed e) {
       Set<String> subs = new HashSet<>(subscriptions);
       subs.add(e.uri());
@@ -146,7 +189,7 @@ public record SessionState(
       return new SessionState(
           sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
           subscriptions, data, Math.max(nextSeq, e.seq() + 1), Collections.unmodifiableList(buf),
-          closedStreams, bufferLimit, ended, createdAtMillis);
+          closedStreams, bufferLimit, ended, createdAtMillis, appliedCommands);
     } else if (event instanceof SessionEvent.StreamClosed e) {
       Set<String> closed = new HashSet<>(closedStreams);
       closed.add(e.streamId());
@@ -160,12 +203,24 @@ public record SessionState(
       return new SessionState(
           sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
           subscriptions, data, nextSeq, streamBuffer, Collections.unmodifiableSet(closed),
-          bufferLimit, ended, createdAtMillis);
+          bufferLimit, ended, createdAtMillis, appliedCommands);
     } else if (event instanceof SessionEvent.Ended) {
       return new SessionState(
           sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
           subscriptions, data, nextSeq, streamBuffer, closedStreams, bufferLimit, true,
-          createdAtMillis);
+          createdAtMillis, appliedCommands);
+    } else if (event instanceof SessionEvent.CommandApplied e) {
+      java.util.LinkedHashMap<String, Long> applied = new java.util.LinkedHashMap<>(appliedCommands);
+      applied.put(e.commandId(), e.firstSeq());
+      var it = applied.keySet().iterator();
+      while (applied.size() > APPLIED_COMMANDS_LIMIT) {
+        it.next();
+        it.remove();
+      }
+      return new SessionState(
+          sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
+          subscriptions, data, nextSeq, streamBuffer, closedStreams, bufferLimit, ended,
+          createdAtMillis, Collections.unmodifiableMap(applied));
     }
     throw new IllegalArgumentException("unknown session event " + event);
   }
@@ -174,20 +229,20 @@ public record SessionState(
     return new SessionState(
         sessionId, protocolVersion, clientInfo, clientCapabilities, ready, logLevel,
         subscriptions, data, nextSeq, streamBuffer, closedStreams, bufferLimit, ended,
-        createdAtMillis);
+        createdAtMillis, appliedCommands);
   }
 
   private SessionState withSubscriptions(Set<String> subs) {
     return new SessionState(
         sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
         Collections.unmodifiableSet(subs), data, nextSeq, streamBuffer, closedStreams,
-        bufferLimit, ended, createdAtMillis);
+        bufferLimit, ended, createdAtMillis, appliedCommands);
   }
 
   private SessionState withData(Map<String, JsonNode> d) {
     return new SessionState(
         sessionId, protocolVersion, clientInfo, clientCapabilities, clientReady, logLevel,
         subscriptions, Collections.unmodifiableMap(d), nextSeq, streamBuffer, closedStreams,
-        bufferLimit, ended, createdAtMillis);
+        bufferLimit, ended, createdAtMillis, appliedCommands);
   }
 }
