@@ -64,12 +64,58 @@ public final class Guardian {
   /** A transport: its name in the tree and how to build it from the core. */
   public record TransportSpec(String name, Function<Core, Behavior<?>> factory) {}
 
+  /** The journal warm-up finished (failure: it did not, in time or at all). */
+  private record JournalWarm(Throwable failure, long startedNanos) implements Command {}
+
   public static Behavior<Command> create(McpServer server, List<TransportSpec> transports) {
     return Behaviors.withStash(
         1000,
         stash ->
             Behaviors.setup(
                 ctx -> {
+                  // Sessions are hosted (sharding started) only once the journal answers, so
+                  // no session moves to this node while it would still be connecting to it.
+                  Duration timeout =
+                      ctx.getSystem()
+                          .settings()
+                          .config()
+                          .getDuration("erlmcp.session.journal-warmup-timeout");
+                  long started = System.nanoTime();
+                  ctx.pipeToSelf(
+                      io.erlmcp.actors.session.JournalWarmUp.run(ctx, timeout),
+                      (done, err) -> new JournalWarm(err, started));
+                  return Behaviors.receive(Command.class)
+                      .onMessage(
+                          JournalWarm.class,
+                          w -> {
+                            long ms = (System.nanoTime() - w.startedNanos()) / 1_000_000;
+                            if (w.failure() == null) {
+                              ctx.getLog().info("journal ready in {} ms", ms);
+                            } else {
+                              ctx.getLog()
+                                  .warn(
+                                      "journal not ready after {} ms ({}); starting anyway: the first"
+                                          + " sessions on this node wait for it",
+                                      ms,
+                                      w.failure().toString());
+                            }
+                            return initialized(ctx, stash, server, transports);
+                          })
+                      .onMessage(
+                          GetCore.class,
+                          get -> {
+                            stash.stash(get);
+                            return Behaviors.same();
+                          })
+                      .build();
+                }));
+  }
+
+  private static Behavior<Command> initialized(
+      ActorContext<Command> ctx,
+      StashBuffer<Command> stash,
+      McpServer server,
+      List<TransportSpec> transports) {
                   Config config = ctx.getSystem().settings().config();
                   Config erl = config.getConfig("erlmcp");
                   Cluster cluster = Cluster.get(ctx.getSystem());
@@ -199,7 +245,6 @@ public final class Guardian {
                       clients,
                       presence,
                       transports);
-                }));
   }
 
   private static Behavior<Command> starting(

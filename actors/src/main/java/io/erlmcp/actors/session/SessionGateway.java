@@ -34,6 +34,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class SessionGateway {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionGateway.class);
+
   /** Error code when the session store did not answer in time. */
   public static final int STORE_UNAVAILABLE = -32603;
 
@@ -141,8 +143,7 @@ public final class SessionGateway {
     if (n == 0) {
       return;
     }
-    org.slf4j.LoggerFactory.getLogger(SessionGateway.class)
-        .info("member {} removed: resending {} unanswered session writes in {}", address, n, resendAfterRemoval);
+    LOG.info("member {} removed: resending {} unanswered session writes in {}", address, n, resendAfterRemoval);
     system
         .scheduler()
         .scheduleOnce(
@@ -175,9 +176,25 @@ public final class SessionGateway {
       this.command = command;
     }
 
+    final long started = System.nanoTime();
+
     void start() {
       pendingWrites.add(this);
-      result.whenComplete((r, e) -> pendingWrites.remove(this));
+      result.whenComplete(
+          (r, e) -> {
+            pendingWrites.remove(this);
+            int resent = generation.get();
+            if (resent > 0) {
+              // Rare outside a failover; the log line is the write outage as this node saw it.
+              LOG.info(
+                  "session {} write {} {} after {} resends, {} ms after it was first sent",
+                  sessionId,
+                  commandId,
+                  e == null ? (r.duplicate() ? "answered (already applied)" : "answered") : "failed",
+                  resent,
+                  (System.nanoTime() - started) / 1_000_000);
+            }
+          });
       attempt(generation.get());
     }
 
