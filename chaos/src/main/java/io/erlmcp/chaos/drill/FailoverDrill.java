@@ -60,6 +60,8 @@ public final class FailoverDrill {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
     int seq;
+    /** The write lane's calls since the last kill (start and end offsets from it, outcome). */
+    final List<String> writeLaneLog = java.util.Collections.synchronizedList(new ArrayList<>());
 
     Client(int id) {
       this.id = id;
@@ -102,6 +104,7 @@ public final class FailoverDrill {
         long start = System.nanoTime();
         boolean ok;
         boolean write = false;
+        String outcome = "";
         try {
           McpHttp m = session();
           McpHttp.Answer a;
@@ -127,10 +130,25 @@ public final class FailoverDrill {
             // The session is gone (its node died and no other node knows it): start a new one.
             dropSession(m);
           }
+          outcome = ok ? "ok" : "HTTP " + a.status() + " " + (a.response() == null ? "" : a.response().toString());
         } catch (IOException e) {
           ok = false;
+          outcome = e.toString();
         } catch (InterruptedException e) {
           return;
+        }
+        if (writer) {
+          long k = killNanos;
+          long end = System.nanoTime();
+          if (end >= k && writeLaneLog.size() < 64) {
+            writeLaneLog.add(
+                String.format(
+                    "%s %+d..%+d ms %s",
+                    write ? "remember" : "countdown",
+                    TimeUnit.NANOSECONDS.toMillis(start - k),
+                    TimeUnit.NANOSECONDS.toMillis(end - k),
+                    outcome.length() > 160 ? outcome.substring(0, 160) : outcome));
+          }
         }
         n++;
         calls.incrementAndGet();
@@ -225,6 +243,7 @@ public final class FailoverDrill {
         for (Client c : clients) {
           c.firstOkAfterKill.set(-1);
           c.firstWriteAfterKill.set(-1);
+          c.writeLaneLog.clear();
         }
         killNanos = System.nanoTime();
         cluster.kill(victim);
@@ -248,6 +267,19 @@ public final class FailoverDrill {
         }
         rto.addAll(cRto);
         writeRto.addAll(cWrite);
+        // The write lane of each client that wrote nothing within the goal: what it did instead.
+        for (Client c : clients) {
+          long w = c.firstWriteAfterKill.get();
+          if (w < 0 || w > TimeUnit.SECONDS.toNanos(15)) {
+            say("cycle " + cycle + ": client " + c.id + " first write after the kill: "
+                + (w < 0 ? "none" : TimeUnit.NANOSECONDS.toMillis(w) + " ms") + "; its write lane:");
+            synchronized (c.writeLaneLog) {
+              for (String line : c.writeLaneLog) {
+                say("    " + line);
+              }
+            }
+          }
+        }
         say("cycle " + cycle + ": RTO p50=" + pct(cRto, 50) + " p99=" + pct(cRto, 99) + " max="
             + pct(cRto, 100) + " ms, WRITE_RTO p99=" + pct(cWrite, 99) + " ms, unrecovered="
             + unrecovered);
