@@ -134,8 +134,8 @@ class MinorityPartitionTest {
     }
 
     // The majority keeps serving reads. Writes to a session whose shard was hosted by the
-    // minority node wait until the SBR downs that node and the shard moves (stable-after 5 s
-    // after detection, then the 2 s removal margin): measured here, bounded by 30 s after the cut.
+    // minority node wait until the SBR downs that node and the shard moves (stable-after 4 s
+    // after detection, then the 0.5 s removal margin): measured here, bounded by 30 s after the cut.
     McpHttp.Answer majR = quietly(() -> majority.echo("majority"));
     assertEquals("majority", majR.text(), "echo on the majority: " + majR);
     McpHttp.Answer majW = null;
@@ -151,7 +151,7 @@ class MinorityPartitionTest {
         + " ms after the cut: " + majW);
     assertTrue(majW != null && majW.ok(), "logging/setLevel on the majority: " + majW);
 
-    // SBR (keep-majority, stable-after 5 s) downs the minority, whose JVM then exits.
+    // SBR (keep-majority, stable-after 4 s) downs the minority, whose JVM then exits.
     Process p3 = cluster.process(3);
     assertTrue(p3.waitFor(40, TimeUnit.SECONDS), "the minority node did not shut down after SBR");
     long downMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
