@@ -46,6 +46,24 @@ public final class TwoMembers implements AutoCloseable {
     return new TwoMembers(a, b);
   }
 
+  /**
+   * One member that joins itself (a cluster of one) with the in-memory journal and no snapshot
+   * store; fails if it is not Up in 30 s.
+   */
+  public static ActorTestKit single(String name, String extraConfig) throws InterruptedException {
+    ActorTestKit kit =
+        ActorTestKit.create(
+            name,
+            config(
+                "pekko.persistence.journal.plugin = \"pekko.persistence.journal.inmem\"\n"
+                    + "pekko.persistence.snapshot-store.plugin = \"\"\n"
+                    + extraConfig));
+    Cluster c = Cluster.get(kit.system());
+    c.manager().tell(Join.create(c.selfMember().address()));
+    await("cluster of one did not form", () -> c.selfMember().status() == MemberStatus.up());
+    return kit;
+  }
+
   /** Waits (30 s at most) until {@code cond} holds, else fails with {@code what}. */
   public static void await(String what, java.util.function.BooleanSupplier cond)
       throws InterruptedException {

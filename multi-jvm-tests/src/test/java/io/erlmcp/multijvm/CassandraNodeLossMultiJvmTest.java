@@ -123,23 +123,7 @@ class CassandraNodeLossMultiJvmTest {
 
     // ... and is in the journal exactly once; an unknown write at most once.
     try (JournalReader journal = new JournalReader(cassandra.contactPoints())) {
-      List<String> wrong = new ArrayList<>();
-      for (String sid : writers.sessionIds()) {
-        Map<String, Integer> keys = journal.dataPutKeys(sid);
-        writers.acknowledged.forEach(
-            (key, session) -> {
-              if (session.equals(sid) && keys.getOrDefault(key, 0) != 1) {
-                wrong.add(key + " acknowledged, in the journal " + keys.getOrDefault(key, 0) + " times");
-              }
-            });
-        keys.forEach(
-            (key, count) -> {
-              if (count > 1) {
-                wrong.add(key + " in the journal " + count + " times");
-              }
-            });
-      }
-      assertEquals(List.of(), wrong, "journal of the writers' sessions");
+      assertEquals(List.of(), writers.notExactlyOnce(journal), "journal of the writers' sessions");
 
       // The restarted node rejoined: a read at ALL needs every replica.
       long t0 = System.nanoTime();

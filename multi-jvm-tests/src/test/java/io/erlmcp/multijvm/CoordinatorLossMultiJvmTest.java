@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,23 +135,7 @@ class CoordinatorLossMultiJvmTest {
 
     // ... and is in the journal exactly once; one the client gave up on at most once.
     try (JournalReader journal = new JournalReader(cluster.contactPoints)) {
-      List<String> wrong = new ArrayList<>();
-      for (String sid : writers.sessionIds()) {
-        Map<String, Integer> keys = journal.dataPutKeys(sid);
-        writers.acknowledged.forEach(
-            (key, session) -> {
-              if (session.equals(sid) && keys.getOrDefault(key, 0) != 1) {
-                wrong.add(key + " acknowledged, in the journal " + keys.getOrDefault(key, 0) + " times");
-              }
-            });
-        keys.forEach(
-            (key, count) -> {
-              if (count > 1) {
-                wrong.add(key + " in the journal " + count + " times");
-              }
-            });
-      }
-      assertEquals(List.of(), wrong, "journal of the writers' sessions");
+      assertEquals(List.of(), writers.notExactlyOnce(journal), "journal of the writers' sessions");
     }
 
     // Every writer's session takes a write and reads it back, through the other survivor.

@@ -193,6 +193,29 @@ public final class Writers {
     return out;
   }
 
+  /**
+   * The writers' keys that are not in the journal as they should be: an acknowledged key not
+   * exactly once, any key more than once (a write the client gave up on may be there once).
+   */
+  public List<String> notExactlyOnce(JournalReader journal) {
+    List<String> wrong = new ArrayList<>();
+    for (String sid : sessionIds()) {
+      Map<String, Integer> keys = journal.dataPutKeys(sid);
+      acknowledged.forEach(
+          (key, session) -> {
+            if (session.equals(sid) && keys.getOrDefault(key, 0) != 1) {
+              wrong.add(key + " acknowledged, in the journal " + keys.getOrDefault(key, 0) + " times");
+            }
+          });
+      keys.forEach(
+          (key, count) -> {
+            if (count > 1) {
+              wrong.add(key + " in the journal " + count + " times");
+            }
+          });
+    }
+    return wrong;
+  }
 
   /**
    * Waits until {@code node} takes a new session and a session write ({@code initialize}, then

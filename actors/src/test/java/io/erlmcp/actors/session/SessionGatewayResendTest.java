@@ -23,11 +23,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,25 +47,7 @@ class SessionGatewayResendTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kit =
-        ActorTestKit.create(
-            "SessionGatewayResend",
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = cluster\n"
-                        + "pekko.remote.artery.canonical.port = 0\n"
-                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                        + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                        + "pekko.persistence.journal.plugin = \"pekko.persistence.journal.inmem\"\n"
-                        + "pekko.persistence.snapshot-store.plugin = \"\"\n"
-                        + "erlmcp.session.replicate-read-copy = off\n")
-                .withFallback(ConfigFactory.load()));
-    Cluster c = Cluster.get(kit.system());
-    c.manager().tell(Join.create(c.selfMember().address()));
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (c.selfMember().status() != MemberStatus.up()) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster of one did not form");
-      Thread.sleep(50);
-    }
+    kit = io.erlmcp.actors.TwoMembers.single("SessionGatewayResend", "erlmcp.session.replicate-read-copy = off\n");
     ClusterSharding.get(kit.system())
         .init(Entity.of(SessionEntity.ENTITY_KEY, ctx -> lossy(ctx.getEntityId())));
   }

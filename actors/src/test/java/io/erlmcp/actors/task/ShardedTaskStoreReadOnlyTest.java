@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.erlmcp.runtime.Json;
 import io.erlmcp.runtime.jsonrpc.JsonRpcException;
 import io.erlmcp.runtime.tasks.TaskEvent;
@@ -14,9 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,24 +26,7 @@ class ShardedTaskStoreReadOnlyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kit =
-        ActorTestKit.create(
-            "TaskStoreReadOnly",
-            ConfigFactory.parseString(
-                    "pekko.actor.provider = cluster\n"
-                        + "pekko.remote.artery.canonical.port = 0\n"
-                        + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                        + "pekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
-                        + "pekko.persistence.journal.plugin = \"pekko.persistence.journal.inmem\"\n"
-                        + "pekko.persistence.snapshot-store.plugin = \"\"\n")
-                .withFallback(ConfigFactory.load()));
-    Cluster c = Cluster.get(kit.system());
-    c.manager().tell(Join.create(c.selfMember().address()));
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (c.selfMember().status() != MemberStatus.up()) {
-      assertTrue(System.currentTimeMillis() < deadline, "cluster of one did not form");
-      Thread.sleep(50);
-    }
+    kit = io.erlmcp.actors.TwoMembers.single("TaskStoreReadOnly", "");
     ShardedTaskStore.init(kit.system(), 10);
   }
 
