@@ -3,13 +3,17 @@ package io.erlmcp.actors.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.erlmcp.actors.CborSerializable;
 import io.erlmcp.runtime.session.SessionState;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.LWWMapKey;
@@ -22,9 +26,13 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  * The cluster-wide read copy of every live session's negotiated state, in Pekko Distributed Data.
  *
  * <p>The session entity (the only writer of a session) publishes a compact copy after each
- * acknowledged change with {@code WriteLocal}; gossip spreads it; every node subscribes and keeps
- * the latest maps in memory, so {@link SessionGateway#cached} answers on a node that never saw the
- * session, and still answers while the node holding the entity is dead and not yet downed.
+ * change a reader can see, and acknowledges the change only once every reachable member holds the
+ * copy ({@link #publishToReachable}: {@code WriteTo(n)} with n the reachable members, bounded by
+ * {@code erlmcp.session.read-copy-write-timeout}). So a client that reads its own acknowledged
+ * write through another node while the entity's node is dead sees it. Every node subscribes and
+ * keeps the latest maps in memory, so {@link SessionGateway#cached} answers on a node that never
+ * saw the session, and still answers while the node holding the entity is dead and not yet
+ * downed. A recovered entity republishes its state (for a node whose copy missed a change).
  *
  * <p>Compact: the SSE buffer and closed streams are dropped (resumption reads the journal through
  * the entity). Session data rides along while its total size is at most {@code maxDataChars};
@@ -38,6 +46,8 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
  */
 public final class ReplicatedReadCopies {
   public static final int BUCKETS = 1024;
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(ReplicatedReadCopies.class);
 
   /** One session's copy: the entity's journal sequence number and its compact state. */
   public record ReadCopy(long revision, boolean partial, SessionState state)
@@ -50,6 +60,9 @@ public final class ReplicatedReadCopies {
   private final ActorRef<Replicator.UpdateResponse<LWWMap<String, ReadCopy>>> ignore;
   private final int perBucket;
   private final int maxDataChars;
+  private final Duration writeTimeout;
+  private final ActorSystem<?> system;
+  private final org.apache.pekko.cluster.typed.Cluster cluster;
   private final AtomicReferenceArray<Map<String, ReadCopy>> maps =
       new AtomicReferenceArray<>(BUCKETS);
 
@@ -79,13 +92,20 @@ public final class ReplicatedReadCopies {
           com.typesafe.config.Config c = s.settings().config().getConfig("erlmcp.session");
           ReplicatedReadCopies r =
               new ReplicatedReadCopies(
-                  s, c.getInt("replicated-read-copy-limit"), c.getInt("replicated-read-copy-max-data-chars"));
+                  s,
+                  c.getInt("replicated-read-copy-limit"),
+                  c.getInt("replicated-read-copy-max-data-chars"),
+                  c.getDuration("read-copy-write-timeout"));
           s.getWhenTerminated().thenRun(() -> BY_SYSTEM.remove(s));
           return r;
         });
   }
 
-  private ReplicatedReadCopies(ActorSystem<?> system, int limit, int maxDataChars) {
+  private ReplicatedReadCopies(
+      ActorSystem<?> system, int limit, int maxDataChars, Duration writeTimeout) {
+    this.system = system;
+    this.cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+    this.writeTimeout = writeTimeout;
     DistributedData dd = DistributedData.get(system);
     this.replicator = dd.replicator();
     this.self = dd.selfUniqueAddress();
@@ -124,27 +144,81 @@ public final class ReplicatedReadCopies {
     return c == null || c.partial() ? null : c;
   }
 
-  /** Publishes a session's acknowledged state (WriteLocal; gossip spreads it). */
+  /** Publishes a session's state on this node (WriteLocal; gossip spreads it). */
   public void publish(String sessionId, long revision, SessionState state) {
+    replicator.tell(update(sessionId, revision, state, Replicator.writeLocal(), ignore));
+  }
+
+  /**
+   * Publishes a session's state to every member this node can reach now; completes when they
+   * all hold it, or after {@code read-copy-write-timeout} (a member that just died and is not yet
+   * marked unreachable answers nothing: then gossip spreads the copy, as for {@link #publish}).
+   * Never completes exceptionally. Alone in the cluster, completes at once.
+   */
+  public CompletionStage<Void> publishToReachable(
+      String sessionId, long revision, SessionState state) {
+    int reachable = reachableMembers();
+    if (reachable <= 1) {
+      publish(sessionId, revision, state);
+      return CompletableFuture.completedFuture(null);
+    }
+    Replicator.WriteConsistency consistency = new Replicator.WriteTo(reachable, writeTimeout);
+    return AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, ReadCopy>>>ask(
+            replicator,
+            replyTo -> update(sessionId, revision, state, consistency, replyTo),
+            writeTimeout.plusSeconds(1),
+            system.scheduler())
+        .handle(
+            (r, e) -> {
+              if (!(r instanceof Replicator.UpdateSuccess)) {
+                log.debug(
+                    "read copy of session {} not confirmed by {} members: {}",
+                    sessionId,
+                    reachable,
+                    e != null ? e.toString() : r);
+              }
+              return (Void) null;
+            });
+  }
+
+  /** Members that are up (or weakly up) and reachable from here, this node included. */
+  int reachableMembers() {
+    org.apache.pekko.cluster.ClusterEvent.CurrentClusterState st = cluster.state();
+    java.util.Set<org.apache.pekko.cluster.Member> unreachable = st.getUnreachable();
+    int n = 0;
+    for (org.apache.pekko.cluster.Member m : st.getMembers()) {
+      org.apache.pekko.cluster.MemberStatus ms = m.status();
+      if ((ms == org.apache.pekko.cluster.MemberStatus.up()
+              || ms == org.apache.pekko.cluster.MemberStatus.weaklyUp())
+          && !unreachable.contains(m)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private Replicator.Update<LWWMap<String, ReadCopy>> update(
+      String sessionId,
+      long revision,
+      SessionState state,
+      Replicator.WriteConsistency consistency,
+      ActorRef<Replicator.UpdateResponse<LWWMap<String, ReadCopy>>> replyTo) {
     org.apache.pekko.cluster.ddata.Key<LWWMap<String, ReadCopy>> key = KEYS.get(bucket(sessionId));
     if (!state.isActive()) {
-      replicator.tell(
-          new Replicator.Update<>(
-              key,
-              LWWMap.<String, ReadCopy>create(),
-              Replicator.writeLocal(),
-              ignore,
-              m -> m.contains(sessionId) ? m.remove(self, sessionId) : m));
-      return;
+      return new Replicator.Update<>(
+          key,
+          LWWMap.<String, ReadCopy>create(),
+          consistency,
+          replyTo,
+          m -> m.contains(sessionId) ? m.remove(self, sessionId) : m);
     }
     ReadCopy copy = compact(revision, state, maxDataChars);
     LWWRegister.Clock<ReadCopy> clock = (current, value) -> value.revision();
-    replicator.tell(
-        new Replicator.Update<>(
+    return new Replicator.Update<>(
             key,
             LWWMap.<String, ReadCopy>create(),
-            Replicator.writeLocal(),
-            ignore,
+            consistency,
+            replyTo,
             m -> {
               LWWMap<String, ReadCopy> out = m;
               if (!out.contains(sessionId) && out.size() >= perBucket) {
@@ -162,7 +236,7 @@ public final class ReplicatedReadCopies {
                 }
               }
               return out.put(self, sessionId, copy, clock);
-            }));
+            });
   }
 
   /** Whether a reader of the read copy sees a difference (stream events alone are invisible). */

@@ -185,13 +185,34 @@ public final class SessionEntity
         .persist(events)
         .thenRun(
             s -> {
-              // Only changes a reader can see are replicated (not stream events alone).
+              long revision = lastSequenceNumber(ctx);
+              Reply reply = new Reply(s, null, revision, firstSeq, false);
+              // Only changes a reader can see are replicated (not stream events alone). The
+              // reply waits until the reachable members hold the copy: a client that reads its
+              // write through another node right after this node dies still sees it.
               if (readCopies != null && ReplicatedReadCopies.readersSeeADifference(state, s)) {
-                readCopies.publish(sessionId, lastSequenceNumber(ctx), s);
+                readCopies
+                    .publishToReachable(sessionId, revision, s)
+                    .thenRun(() -> cmd.replyTo().tell(reply));
+              } else {
+                cmd.replyTo().tell(reply);
+              }
+            });
+  }
+
+  @Override
+  public org.apache.pekko.persistence.typed.javadsl.SignalHandler<SessionState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            org.apache.pekko.persistence.typed.RecoveryCompleted.instance(),
+            state -> {
+              // A copy elsewhere may have missed the last change (its writer died before gossip
+              // spread it): the recovered state, read from the journal, is complete.
+              if (readCopies != null && state.exists()) {
+                readCopies.publish(sessionId, lastSequenceNumber(ctx), state);
               }
             })
-        .thenReply(
-            cmd.replyTo(), s -> new Reply(s, null, lastSequenceNumber(ctx), firstSeq, false));
+        .build();
   }
 
   @Override
