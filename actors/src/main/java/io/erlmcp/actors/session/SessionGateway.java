@@ -49,18 +49,8 @@ public final class SessionGateway {
   /** Sessions whose entity did not answer a read in time, until when its copy answers at once. */
   private final Map<String, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final ActorSystem<?> system;
-  private final Duration writeTimeout;
-  private final Duration writeAttemptTimeout;
-  private final Duration resendAfterRemoval;
-  /** Writes not yet answered, so a member's removal can resend them. */
-  private final java.util.Set<Write> pendingWrites = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  /** Unique per gateway: command ids are this prefix and a counter. */
-  private final String commandPrefix =
-      Long.toString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE, 36) + "-";
-  private final java.util.concurrent.atomic.AtomicLong commandCounter = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong resends = new java.util.concurrent.atomic.AtomicLong();
-  private static final java.util.concurrent.atomic.AtomicLong INSTANCES = new java.util.concurrent.atomic.AtomicLong();
+  /** Sends each write until it is answered (a node's death loses the write or its reply). */
+  private final io.erlmcp.actors.cluster.Resender resender;
 
   /** A local read copy: the state and the entity's journal sequence number it reflects. */
   private record Local(long revision, SessionState state) {}
@@ -89,10 +79,7 @@ public final class SessionGateway {
       java.util.function.BooleanSupplier alone,
       com.typesafe.config.Config session) {
     this.alone = alone;
-    this.system = system;
-    this.writeTimeout = session.getDuration("write-timeout");
-    this.writeAttemptTimeout = session.getDuration("write-attempt-timeout");
-    this.resendAfterRemoval = session.getDuration("resend-after-removal");
+    this.resender = io.erlmcp.actors.cluster.Resender.fromConfig(system, "session", session);
     this.suspectFor = system.settings().config().getDuration("erlmcp.session.suspect-for");
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
@@ -109,133 +96,19 @@ public final class SessionGateway {
             return size() > cacheLimit;
           }
         };
-    system.systemActorOf(
-        removals(this),
-        "erlmcp-session-gateway-removals-" + INSTANCES.incrementAndGet(),
-        org.apache.pekko.actor.typed.Props.empty());
-  }
-
-  /** Tells the gateway of every member removed from the cluster. */
-  private static org.apache.pekko.actor.typed.Behavior<
-          org.apache.pekko.cluster.ClusterEvent.MemberRemoved>
-      removals(SessionGateway gateway) {
-    return org.apache.pekko.actor.typed.javadsl.Behaviors.setup(
-        ctx -> {
-          org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem())
-              .subscriptions()
-              .tell(
-                  org.apache.pekko.cluster.typed.Subscribe.create(
-                      ctx.getSelf(), org.apache.pekko.cluster.ClusterEvent.MemberRemoved.class));
-          return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(
-              removed -> {
-                gateway.memberRemoved(removed.member().address().toString());
-                return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-              });
-        });
   }
 
   /**
-   * A member left the cluster: the shards it held start elsewhere once the coordinator hears of
-   * it, so every write still waiting is sent again shortly (it may have gone to that member).
+   * A member left the cluster: every write still waiting is sent again shortly (see {@link
+   * io.erlmcp.actors.cluster.Resender}).
    */
   void memberRemoved(String address) {
-    int n = pendingWrites.size();
-    if (n == 0) {
-      return;
-    }
-    LOG.info("member {} removed: resending {} unanswered session writes in {}", address, n, resendAfterRemoval);
-    system
-        .scheduler()
-        .scheduleOnce(
-            resendAfterRemoval,
-            () -> {
-              for (Write w : pendingWrites) {
-                w.resend();
-              }
-            },
-            system.executionContext());
+    resender.memberRemoved(address);
   }
 
   /** How many write attempts were resends (a timeout or a member's removal), since start. */
   public long resends() {
-    return resends.get();
-  }
-
-  /** One write until it is answered or its time is up; attempts carry the same command id. */
-  private final class Write {
-    final String sessionId;
-    final SessionCommand command;
-    final String commandId = commandPrefix + commandCounter.incrementAndGet();
-    final long deadline = System.nanoTime() + writeTimeout.toNanos();
-    final CompletableFuture<SessionEntity.Reply> result = new CompletableFuture<>();
-    /** Only the newest attempt's timeout starts another one. */
-    final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
-
-    Write(String sessionId, SessionCommand command) {
-      this.sessionId = sessionId;
-      this.command = command;
-    }
-
-    final long started = System.nanoTime();
-
-    void start() {
-      pendingWrites.add(this);
-      result.whenComplete(
-          (r, e) -> {
-            pendingWrites.remove(this);
-            int resent = generation.get();
-            if (resent > 0) {
-              // Rare outside a failover; the log line is the write outage as this node saw it.
-              LOG.info(
-                  "session {} write {} {} after {} resends, {} ms after it was first sent",
-                  sessionId,
-                  commandId,
-                  e == null ? (r.duplicate() ? "answered (already applied)" : "answered") : "failed",
-                  resent,
-                  (System.nanoTime() - started) / 1_000_000);
-            }
-          });
-      attempt(generation.get());
-    }
-
-    void resend() {
-      if (!result.isDone()) {
-        resends.incrementAndGet();
-        attempt(generation.incrementAndGet());
-      }
-    }
-
-    private void attempt(int gen) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        result.completeExceptionally(new TimeoutException("session write not answered in " + writeTimeout));
-        return;
-      }
-      Duration timeout = Duration.ofNanos(Math.min(left, writeAttemptTimeout.toNanos()));
-      Stages.direct(
-              entity(sessionId)
-                  .<SessionEntity.Reply>ask(
-                      replyTo -> new SessionEntity.Execute(command, replyTo, commandId), timeout))
-          .whenComplete(
-              (reply, err) -> {
-                if (err == null) {
-                  result.complete(reply);
-                } else if (unwrap(err) instanceof TimeoutException) {
-                  if (!result.isDone() && generation.compareAndSet(gen, gen + 1)) {
-                    if (deadline - System.nanoTime() > 0) {
-                      resends.incrementAndGet();
-                    }
-                    attempt(gen + 1);
-                  }
-                } else {
-                  result.completeExceptionally(err);
-                }
-              });
-    }
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    return resender.resends();
   }
 
   private EntityRef<SessionEntity.Command> entity(String sessionId) {
@@ -259,9 +132,19 @@ public final class SessionGateway {
   }
 
   private CompletableFuture<SessionEntity.Reply> write(String sessionId, SessionCommand command) {
-    Write w = new Write(sessionId, command);
-    w.start();
-    return w.result.handle(
+    String commandId = resender.nextCommandId();
+    return resender
+        .send(
+            sessionId,
+            commandId,
+            timeout ->
+                Stages.direct(
+                    entity(sessionId)
+                        .<SessionEntity.Reply>ask(
+                            replyTo -> new SessionEntity.Execute(command, replyTo, commandId),
+                            timeout)),
+            SessionEntity.Reply::duplicate)
+        .handle(
         (reply, err) -> {
           if (err != null) {
             throw translate(err);

@@ -22,11 +22,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * The journaled {@link TaskStore}: each task is a {@link TaskEntity}, each owner's list a {@link
  * TaskIndexEntity}, wherever sharding keeps them. An edge like the session gateway: the one
  * place that asks these entities, with the timeout from configuration.
+ *
+ * <p>Writes are resent until answered, as the session gateway's are ({@link
+ * io.erlmcp.actors.cluster.Resender}, with {@code erlmcp.session}'s write settings): a task
+ * created or finished on a node whose entity host just died is recorded once the entity recovers
+ * elsewhere, and a resend of an event already applied is answered without writing it again.
  */
 public final class ShardedTaskStore implements TaskStore {
   private final ClusterSharding sharding;
   private final Duration askTimeout;
   private final BooleanSupplier writable;
+  private final io.erlmcp.actors.cluster.Resender resender;
 
   /**
    * @param writable whether this node may write now (false while it cannot see a majority of
@@ -37,6 +43,14 @@ public final class ShardedTaskStore implements TaskStore {
     this.sharding = ClusterSharding.get(system);
     this.askTimeout = askTimeout;
     this.writable = writable;
+    this.resender =
+        io.erlmcp.actors.cluster.Resender.fromConfig(
+            system, "task", system.settings().config().getConfig("erlmcp.session"));
+  }
+
+  /** How many write attempts were resends, since start. */
+  public long resends() {
+    return resender.resends();
   }
 
   public ShardedTaskStore(ActorSystem<?> system, Duration askTimeout) {
@@ -70,10 +84,16 @@ public final class ShardedTaskStore implements TaskStore {
     if (refused != null) {
       return refused;
     }
-    return Stages.direct(
-        sharding
-            .entityRefFor(TaskEntity.ENTITY_KEY, taskId)
-            .<TaskEntity.Reply>ask(replyTo -> new TaskEntity.Record(event, replyTo), askTimeout));
+    return resender.send(
+        taskId,
+        resender.nextCommandId(),
+        timeout ->
+            Stages.direct(
+                sharding
+                    .entityRefFor(TaskEntity.ENTITY_KEY, taskId)
+                    .<TaskEntity.Reply>ask(
+                        replyTo -> new TaskEntity.Record(event, replyTo), timeout)),
+        TaskEntity.Reply::duplicate);
   }
 
   @Override
@@ -87,12 +107,18 @@ public final class ShardedTaskStore implements TaskStore {
               if (created.owner() == null) {
                 return CompletableFuture.completedFuture(reply.state());
               }
-              return Stages.direct(
-                      sharding
-                          .entityRefFor(TaskIndexEntity.ENTITY_KEY, created.owner())
-                          .<TaskIndexEntity.Ids>ask(
-                              replyTo -> new TaskIndexEntity.Add(created.taskId(), replyTo),
-                              askTimeout))
+              return resender
+                  .send(
+                      created.owner(),
+                      resender.nextCommandId(),
+                      timeout ->
+                          Stages.direct(
+                              sharding
+                                  .entityRefFor(TaskIndexEntity.ENTITY_KEY, created.owner())
+                                  .<TaskIndexEntity.Ids>ask(
+                                      replyTo -> new TaskIndexEntity.Add(created.taskId(), replyTo),
+                                      timeout)),
+                      ids -> false)
                   .thenApply(ids -> reply.state());
             });
   }

@@ -23,6 +23,12 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * the state only after the journal has it. A refused event persists nothing and is answered with
  * the unchanged state. So a task's status and result survive the node that ran it: any node,
  * after any restart, reads them back from the journal.
+ *
+ * <p>A {@link Record} may arrive twice: the store resends a write whose answer did not come (its
+ * node died, with the write or with the reply). An event equal to one of the last {@link
+ * #RECENT} the entity applied (events carry their time, so a resend is equal and a new event is
+ * not) is answered as applied and not written again. The recent events are rebuilt from the
+ * journal when the entity recovers, so this holds on whichever node the resend reaches.
  */
 public final class TaskEntity extends EventSourcedBehavior<TaskEntity.Command, TaskEvent, TaskState> {
 
@@ -38,8 +44,23 @@ public final class TaskEntity extends EventSourcedBehavior<TaskEntity.Command, T
   /** The current state ({@link TaskState#EMPTY} for a task never created). */
   public record Get(ActorRef<Reply> replyTo) implements Command {}
 
-  /** The state, and whether the recorded event was accepted (always true for {@link Get}). */
-  public record Reply(TaskState state, boolean accepted) implements CborSerializable {}
+  /**
+   * The state, and whether the recorded event was accepted (always true for {@link Get}).
+   *
+   * @param duplicate the event had already been applied (a resend); nothing was written now
+   */
+  public record Reply(TaskState state, boolean accepted, boolean duplicate)
+      implements CborSerializable {
+    public Reply(TaskState state, boolean accepted) {
+      this(state, accepted, false);
+    }
+  }
+
+  /** How many of the latest applied events a resend is checked against. */
+  static final int RECENT = 16;
+
+  /** The latest applied events, newest last (from the journal on recovery, then as written). */
+  private final java.util.ArrayDeque<TaskEvent> recent = new java.util.ArrayDeque<>();
 
   private TaskEntity(PersistenceId persistenceId) {
     super(persistenceId);
@@ -66,6 +87,9 @@ public final class TaskEntity extends EventSourcedBehavior<TaskEntity.Command, T
         .onCommand(
             Record.class,
             (state, cmd) -> {
+              if (recent.contains(cmd.event())) {
+                return Effect().reply(cmd.replyTo(), new Reply(state, true, true));
+              }
               if (!state.accepts(cmd.event())) {
                 return Effect().reply(cmd.replyTo(), new Reply(state, false));
               }
@@ -79,6 +103,15 @@ public final class TaskEntity extends EventSourcedBehavior<TaskEntity.Command, T
 
   @Override
   public EventHandler<TaskState, TaskEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(TaskState::apply);
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent(
+            (state, event) -> {
+              recent.addLast(event);
+              if (recent.size() > RECENT) {
+                recent.removeFirst();
+              }
+              return state.apply(event);
+            });
   }
 }

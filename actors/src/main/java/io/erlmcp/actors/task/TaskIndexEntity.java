@@ -89,9 +89,12 @@ public final class TaskIndexEntity
         .onCommand(
             Add.class,
             (state, add) ->
-                Effect()
-                    .persist(new Indexed(add.taskId()))
-                    .thenReply(add.replyTo(), s -> new Ids(s.taskIds())))
+                state.taskIds().contains(add.taskId())
+                    // A resend (its first attempt's reply was lost): already indexed.
+                    ? Effect().reply(add.replyTo(), new Ids(state.taskIds()))
+                    : Effect()
+                        .persist(new Indexed(add.taskId()))
+                        .thenReply(add.replyTo(), s -> new Ids(s.taskIds())))
         .onCommand(GetIds.class, (state, get) -> Effect().reply(get.replyTo(), new Ids(state.taskIds())))
         .build();
   }

@@ -52,6 +52,10 @@ class TaskEntityTest {
   }
 
   private TaskEvent.Created created() {
+    return created(1_000);
+  }
+
+  private TaskEvent.Created created(long atMillis) {
     return new TaskEvent.Created(
         taskId,
         "session-1",
@@ -63,7 +67,7 @@ class TaskEntityTest {
         60_000,
         500,
         "node-a",
-        1_000);
+        atMillis);
   }
 
   private EventSourcedBehaviorTestKit.CommandResultWithReply<
@@ -84,7 +88,8 @@ class TaskEntityTest {
   @Test
   void aSecondCreationIsRefusedAndPersistsNothing() {
     record(created());
-    var again = record(created());
+    // Another creation of the same id (not a resend of the first: another time).
+    var again = record(created(2_000));
     assertFalse(again.reply().accepted());
     assertTrue(again.hasNoEvents());
   }
@@ -127,5 +132,42 @@ class TaskEntityTest {
     var got = entity.<TaskEntity.Reply>runCommand(TaskEntity.Get::new);
     assertEquals(after, got.reply().state());
     assertTrue(got.hasNoEvents());
+  }
+
+  @Test
+  void aResentEventIsAnsweredAsAppliedAndWrittenOnceAlsoAfterARestart() {
+    TaskEvent.StatusChanged asked =
+        new TaskEvent.StatusChanged(
+            TaskStatus.INPUT_REQUIRED,
+            "waiting",
+            Json.parseObject("{\"k\":{\"method\":\"elicitation/create\",\"params\":{}}}"),
+            1_500);
+    assertTrue(record(created()).reply().accepted());
+    var first = record(asked);
+    assertEquals(List.of(asked), first.events());
+    assertFalse(first.reply().duplicate());
+
+    // The store resends when the reply was lost: the same event (same time) again.
+    var resent = record(asked);
+    assertTrue(resent.reply().accepted(), "a resend is answered as applied");
+    assertTrue(resent.reply().duplicate());
+    assertTrue(resent.hasNoEvents(), "and not written again");
+    // A resend of the creation is answered too (a second creation is still refused: other test).
+    var createdAgain = record(created());
+    assertTrue(createdAgain.reply().accepted() && createdAgain.reply().duplicate());
+    assertTrue(createdAgain.hasNoEvents());
+
+    // On another node (here: after a restart) the recent events come from the journal.
+    entity.restart();
+    var afterRestart = record(asked);
+    assertTrue(afterRestart.reply().duplicate());
+    assertTrue(afterRestart.hasNoEvents());
+
+    // A new event with another time is a new event.
+    TaskEvent.InputProvided answer =
+        new TaskEvent.InputProvided(Json.parseObject("{\"k\":{\"action\":\"accept\"}}"), 1_600);
+    var applied = record(answer);
+    assertEquals(List.of(answer), applied.events());
+    assertFalse(applied.reply().duplicate());
   }
 }
