@@ -62,8 +62,23 @@ public final class HttpTransport {
               io.erlmcp.transport.TlsSettings.from(core.config(), "erlmcp.http.tls");
           java.util.concurrent.CompletionStage<ServerBinding> binding;
           try {
+            // No Pekko HTTP request timeout: erlmcp answers every request within its own
+            // deadlines (erlmcp.protocol.tool-timeout, the session store's write and ask
+            // timeouts), so Pekko's (20 s by default) would only cut a slow tool call answered
+            // as JSON short with a bare 503, and it costs a scheduler task per request, which
+            // lives its 20 s and is promoted by the garbage collector (docs/benchmarks.md).
+            org.apache.pekko.http.javadsl.settings.ServerSettings serverSettings =
+                org.apache.pekko.http.javadsl.settings.ServerSettings.create(
+                    ctx.getSystem().classicSystem());
+            serverSettings =
+                serverSettings.withTimeouts(
+                    serverSettings
+                        .getTimeouts()
+                        .withRequestTimeout(scala.concurrent.duration.Duration.Inf()));
             org.apache.pekko.http.javadsl.ServerBuilder server =
-                Http.get(ctx.getSystem()).newServerAt(settings.host(), settings.port());
+                Http.get(ctx.getSystem())
+                    .newServerAt(settings.host(), settings.port())
+                    .withSettings(serverSettings);
             if (tls.isPresent()) {
               javax.net.ssl.SSLContext sslContext = tls.get().context();
               server =
