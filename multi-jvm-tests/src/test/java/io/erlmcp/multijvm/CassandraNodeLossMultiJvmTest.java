@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Timeout;
  * and the killed node, started again, rejoins (a read at consistency ALL succeeds). Measured
  * figures are printed as {@code multijvm: ...} lines.
  *
- * <p>Not in the default {@code mvn verify} (tag {@code cassandra-ring}, excluded in this module's
- * pom): it starts three more Cassandra JVMs and took 7.5 to 12 minutes on a loaded 2-core machine.
- * Run it with
+ * <p>Part of the default {@code mvn verify} ({@code make test}); it starts three more Cassandra
+ * JVMs and took 7.5 to 12 minutes on a loaded 2-core machine. Leave it out of a local run with
+ * {@code -Dsurefire.excludedGroups=cassandra-ring}; run it alone with
  *
  * <pre>
- * mvn -pl multi-jvm-tests verify -Dsurefire.excludedGroups= -Dtest=CassandraNodeLossMultiJvmTest
+ * mvn -pl multi-jvm-tests verify -Dtest=CassandraNodeLossMultiJvmTest
  * </pre>
  */
 @Tag("multijvm")
