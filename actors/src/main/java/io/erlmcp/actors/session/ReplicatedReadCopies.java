@@ -146,7 +146,8 @@ public final class ReplicatedReadCopies {
 
   /** Publishes a session's state on this node (WriteLocal; gossip spreads it). */
   public void publish(String sessionId, long revision, SessionState state) {
-    replicator.tell(update(sessionId, revision, state, Replicator.writeLocal(), ignore));
+    ReadCopy copy = state.isActive() ? compact(revision, state, maxDataChars) : null;
+    replicator.tell(update(sessionId, copy, Replicator.writeLocal(), ignore));
   }
 
   /**
@@ -157,15 +158,17 @@ public final class ReplicatedReadCopies {
    */
   public CompletionStage<Void> publishToReachable(
       String sessionId, long revision, SessionState state) {
+    ReadCopy copy = state.isActive() ? compact(revision, state, maxDataChars) : null;
     int reachable = reachableMembers();
-    if (reachable <= 1) {
-      publish(sessionId, revision, state);
+    if (reachable <= 1 || (copy != null && copy.partial())) {
+      // Alone, nobody else needs it; a partial copy is never read (its reads go to the entity).
+      replicator.tell(update(sessionId, copy, Replicator.writeLocal(), ignore));
       return CompletableFuture.completedFuture(null);
     }
     Replicator.WriteConsistency consistency = new Replicator.WriteTo(reachable, writeTimeout);
     return AskPattern.<Replicator.Command, Replicator.UpdateResponse<LWWMap<String, ReadCopy>>>ask(
             replicator,
-            replyTo -> update(sessionId, revision, state, consistency, replyTo),
+            replyTo -> update(sessionId, copy, consistency, replyTo),
             writeTimeout.plusSeconds(1),
             system.scheduler())
         .handle(
@@ -197,14 +200,19 @@ public final class ReplicatedReadCopies {
     return n;
   }
 
+  /** The replicated map that holds the session's copy. */
+  static org.apache.pekko.cluster.ddata.Key<LWWMap<String, ReadCopy>> key(String sessionId) {
+    return KEYS.get(bucket(sessionId));
+  }
+
+  /** Puts {@code copy} in its map, or removes the session's entry when it is null (ended). */
   private Replicator.Update<LWWMap<String, ReadCopy>> update(
       String sessionId,
-      long revision,
-      SessionState state,
+      ReadCopy copy,
       Replicator.WriteConsistency consistency,
       ActorRef<Replicator.UpdateResponse<LWWMap<String, ReadCopy>>> replyTo) {
-    org.apache.pekko.cluster.ddata.Key<LWWMap<String, ReadCopy>> key = KEYS.get(bucket(sessionId));
-    if (!state.isActive()) {
+    org.apache.pekko.cluster.ddata.Key<LWWMap<String, ReadCopy>> key = key(sessionId);
+    if (copy == null) {
       return new Replicator.Update<>(
           key,
           LWWMap.<String, ReadCopy>create(),
@@ -212,7 +220,6 @@ public final class ReplicatedReadCopies {
           replyTo,
           m -> m.contains(sessionId) ? m.remove(self, sessionId) : m);
     }
-    ReadCopy copy = compact(revision, state, maxDataChars);
     LWWRegister.Clock<ReadCopy> clock = (current, value) -> value.revision();
     return new Replicator.Update<>(
             key,

@@ -34,8 +34,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class SessionGateway {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionGateway.class);
-
   /** Error code when the session store did not answer in time. */
   public static final int STORE_UNAVAILABLE = -32603;
 

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.ddata.LWWMap;
-import org.apache.pekko.cluster.ddata.LWWMapKey;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,7 @@ class ReplicatedReadCopiesReplicationTest {
   private static ReplicatedReadCopies.ReadCopy held(ActorTestKit kit, String sessionId)
       throws Exception {
     org.apache.pekko.cluster.ddata.Key<LWWMap<String, ReplicatedReadCopies.ReadCopy>> key =
-        LWWMapKey.create("erlmcp-session-read-copy-" + ReplicatedReadCopies.bucket(sessionId));
+        ReplicatedReadCopies.key(sessionId);
     Replicator.GetResponse<LWWMap<String, ReplicatedReadCopies.ReadCopy>> r =
         AskPattern
             .<Replicator.Command, Replicator.GetResponse<LWWMap<String, ReplicatedReadCopies.ReadCopy>>>
